@@ -235,7 +235,19 @@ bool parse_packet(LinkType link, Bytes frame, PacketSummary& out, Anomaly& why) 
         return false;
       }
       const unsigned v = load_u8(p + off) >> 4;
-      ethertype = v == 4 ? kEtherIPv4 : v == 6 ? kEtherIPv6 : 0;
+      if (v == 4 || v == 6) {
+        ethertype = v == 4 ? kEtherIPv4 : kEtherIPv6;
+        continue;
+      }
+      // An Ethernet pseudowire (RFC 4448), with the all-zero control word when
+      // the first nibble is 0: the traffic is in the inner Ethernet frame.
+      if (v == 0) off += 4;
+      if (off + 14 > n) {
+        why = Anomaly::packet_truncated;
+        return false;
+      }
+      ethertype = load_be16(p + off + 12);
+      off += 14;
       continue;
     }
     break;

@@ -1,0 +1,75 @@
+#include "mamori/cli/flow_options.hpp"
+
+#include "mamori/core/output_file.hpp"
+#include "mamori/flow/output/text_writers.hpp"
+
+namespace mamori::cli {
+
+Result<std::unique_ptr<flow::FlowWriter>> FlowOutputOptions::open() const {
+  auto format_kind = flow::parse_flow_format(format);
+  if (!format_kind) return tl::unexpected(format_kind.error());
+  if (*format_kind == flow::FlowFormat::mflow) return flow::open_flow_writer(*format_kind, path);
+  auto field_list = flow::parse_flow_field_list(fields);
+  if (!field_list) return tl::unexpected(field_list.error());
+  auto out = OutputFile::open(path);
+  if (!out) return tl::unexpected(out.error());
+  if (*format_kind == flow::FlowFormat::csv) return flow::make_csv_writer(std::move(*out), *field_list, !no_header);
+  return flow::make_jsonl_writer(std::move(*out), *field_list);
+}
+
+Result<std::function<bool(const flow::FlowRecord&)>> FlowOutputOptions::compiled_filter() const {
+  if (filter.empty()) return std::function<bool(const flow::FlowRecord&)>{};
+  return fail(Errc::unsupported, "--filter is not available yet");
+}
+
+namespace {
+
+CLI::Option* add_timeout(CLI::App& cmd, const std::string& name, TimeNs& target, const std::string& help) {
+  return cmd
+      .add_option_function<std::string>(
+          name,
+          [&target, name](const std::string& text) {
+            auto d = parse_duration(text);
+            if (!d) throw CLI::ValidationError(name, d.error().message);
+            target = *d;
+          },
+          help)
+      ->type_name("DURATION");
+}
+
+}  // namespace
+
+void add_input_options(CLI::App& cmd, flow::FlowInputOptions& options) {
+  cmd.add_option_function<std::string>(
+         "--input",
+         [&options](const std::string& text) {
+           auto kind = flow::parse_input_kind(text);
+           if (!kind) throw CLI::ValidationError("--input", kind.error().message);
+           options.kind = *kind;
+         },
+         "Input kind: auto (detect), export (NetFlow/IPFIX/sFlow datagrams), traffic (raw packets), mflow")
+      ->default_str("auto");
+  add_timeout(cmd, "--template-timeout", options.decoder.pending_timeout,
+              "How long data may wait for its template before it is dropped (default 60s)");
+  add_timeout(cmd, "--idle-timeout", options.assembler.general_timeout,
+              "Traffic captures: idle timeout for flows other than TCP/UDP/ICMP (default 3600s, as softflowd)");
+  add_timeout(cmd, "--tcp-timeout", options.assembler.tcp_timeout, "Traffic captures: TCP idle timeout (3600s)");
+  add_timeout(cmd, "--udp-timeout", options.assembler.udp_timeout, "Traffic captures: UDP idle timeout (300s)");
+  add_timeout(cmd, "--icmp-timeout", options.assembler.icmp_timeout, "Traffic captures: ICMP idle timeout (300s)");
+  add_timeout(cmd, "--active-timeout", options.assembler.max_life,
+              "Traffic captures: longest a flow may last before it is exported (604800s)");
+}
+
+void add_output_options(CLI::App& cmd, FlowOutputOptions& options) {
+  cmd.add_option("--format", options.format, "Output format: csv, jsonl or mflow")
+      ->check(CLI::IsMember({"csv", "jsonl", "json", "mflow"}))
+      ->default_str("csv");
+  cmd.add_option("-o,--output", options.path, "Output file (default: standard output)");
+  cmd.add_option("--fields", options.fields,
+                 "Comma-separated fields for csv/jsonl, e.g. src_addr,dst_addr,bytes (default: all)");
+  cmd.add_flag("--no-header", options.no_header, "CSV without the header line");
+  cmd.add_option("--filter", options.filter,
+                 "nfdump-style filter, e.g. 'proto udp and dst port 53', 'src net 192.0.2.0/24', 'bytes > 1000'");
+}
+
+}  // namespace mamori::cli
