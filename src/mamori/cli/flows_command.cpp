@@ -277,15 +277,8 @@ int run_collect(const CollectOptions& o) {
   const TimeNs deadline = o.seconds > 0 ? started + static_cast<TimeNs>(o.seconds * 1e9) : 0;
   const auto interval = static_cast<TimeNs>(o.summary_interval * 1e9);
   Status status;
-  while (g_stop_requested == 0) {
-    const TimeNs now = now_ns();
-    if (deadline != 0 && now >= deadline) break;
-    if (o.count != 0 && records >= o.count) break;
-    auto polled = collector->poll(decoder, batch, 100);
-    if (!polled) {
-      status = tl::unexpected(polled.error());
-      break;
-    }
+  // Filters, caps at --count, and writes one polled batch.
+  auto deliver = [&]() -> Status {
     std::span<const FlowRecord> flows = batch;
     if (*filter) {
       selected.clear();
@@ -296,11 +289,22 @@ int run_collect(const CollectOptions& o) {
     if (o.count != 0 && records + flows.size() > o.count) flows = flows.first(o.count - records);
     records += flows.size();
     if (o.summary) live.add(flows);
-    if (writer && !flows.empty()) {
-      status = writer->write(flows);
-      if (!status) break;
-    }
+    Status written;
+    if (writer && !flows.empty()) written = writer->write(flows);
     batch.clear();
+    return written;
+  };
+  while (g_stop_requested == 0) {
+    const TimeNs now = now_ns();
+    if (deadline != 0 && now >= deadline) break;
+    if (o.count != 0 && records >= o.count) break;
+    auto polled = collector->poll(decoder, batch, 100);
+    if (!polled) {
+      status = tl::unexpected(polled.error());
+      break;
+    }
+    status = deliver();
+    if (!status) break;
     if (o.summary && now_ns() - last_summary >= interval) {
       const TimeNs t = now_ns();
       const double rate = static_cast<double>(records - records_at_last_summary) /
@@ -309,6 +313,10 @@ int run_collect(const CollectOptions& o) {
       last_summary = t;
       records_at_last_summary = records;
     }
+  }
+  // Whatever the kernel already queued was sent to us: take it before stopping.
+  if (status && g_stop_requested != 0) {
+    if (auto polled = collector->poll(decoder, batch, 0); polled) status = deliver();
   }
   decoder.finish();
   if (writer) {

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test:
+#   1. the default build: unit, component and integration tests (real softflowd, nfdump, tshark);
+#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. every libFuzzer target for a bounded time (MAMORI_FUZZ_SECONDS each, default 20).
+# Options: --quick runs only step 1.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+jobs="$(nproc)"
+started=$(date +%s)
+step() { printf '\n== %s (%ds)\n' "$*" $(( $(date +%s) - started )) >&2; }
+
+step "installing what is missing"
+"$root/scripts/setup.sh" --test
+
+step "default build"
+MAMORI_BUILD_DIR="$root/build" "$root/scripts/build.sh"
+step "tests (default build)"
+ctest --test-dir "$root/build" -j "$jobs" --output-on-failure --timeout 900
+
+if [ "$quick" = 1 ]; then step "done (quick)"; exit 0; fi
+
+step "ASan+UBSan build"
+MAMORI_BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DMAMORI_SANITIZE=ON -DMAMORI_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
+step "tests (ASan+UBSan)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$root/build-asan" -j "$jobs" --output-on-failure --timeout 1800
+
+step "fuzz build (clang, libFuzzer)"
+CC=clang CXX=clang++ MAMORI_BUILD_DIR="$root/build-fuzz" "$root/scripts/build.sh" \
+  -DMAMORI_FUZZ=ON -DMAMORI_TESTS=OFF -DMAMORI_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+seconds="${MAMORI_FUZZ_SECONDS:-20}"
+for fuzzer in "$root"/build-fuzz/fuzz/*_fuzz; do
+  name="$(basename "$fuzzer" _fuzz)"
+  step "fuzzing $name for ${seconds}s"
+  work="$root/build-fuzz/corpus/$name"
+  mkdir -p "$work"
+  seeds=()
+  [ -d "$root/fuzz/corpus/$name" ] && seeds=("$root/fuzz/corpus/$name")
+  "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    "$work" "${seeds[@]}" 2>"$root/build-fuzz/$name.log" || { tail -50 "$root/build-fuzz/$name.log" >&2; exit 1; }
+  grep -E 'stat::number_of_executed_units' "$root/build-fuzz/$name.log" >&2 || true
+done
+step "all tests passed"
