@@ -74,7 +74,12 @@ struct FlowAssembler::Impl {
   std::vector<std::uint32_t> free_ids;
   std::vector<std::uint32_t> index;    // open addressing (linear probing) over flow ids
   std::uint64_t index_mask = 0;
-  std::vector<std::uint32_t> heap;     // min-heap of flow ids by (expires_at, seq)
+  struct HeapEntry {
+    std::int64_t at;
+    std::uint64_t seq;
+    std::uint32_t id;
+  };
+  std::vector<HeapEntry> heap;         // min-heap by (deadline, seq), see heap_top()
 
   std::size_t active = 0;
   std::uint64_t next_seq = 1;
@@ -104,51 +109,69 @@ struct FlowAssembler::Impl {
     heap.reserve(initial);
   }
 
-  // ---- expiry heap, ordered like softflowd's expiry tree ----
-  bool before(std::uint32_t a, std::uint32_t b) const noexcept {
-    const Flow& x = flows[a];
-    const Flow& y = flows[b];
-    return x.expires_at != y.expires_at ? x.expires_at < y.expires_at : x.seq < y.seq;
+  // ---- expiry heap, ordered like softflowd's expiry tree by (deadline, seq) ----
+  // Entries may hold a deadline earlier than the flow's own (a packet moved it
+  // later); such an entry is refreshed when it reaches the top. Extending a
+  // flow is then O(1); only a deadline that moves earlier sifts at once.
+  static bool before(const HeapEntry& x, const HeapEntry& y) noexcept {
+    return x.at != y.at ? x.at < y.at : x.seq < y.seq;
   }
-  void place(std::uint32_t pos, std::uint32_t id) noexcept {
-    heap[pos] = id;
-    flows[id].heap_pos = pos;
+  void place(std::uint32_t pos, const HeapEntry& e) noexcept {
+    heap[pos] = e;
+    flows[e.id].heap_pos = pos;
   }
   void sift_up(std::uint32_t pos) noexcept {
-    const std::uint32_t id = heap[pos];
+    const HeapEntry e = heap[pos];
     while (pos > 0) {
       const std::uint32_t parent = (pos - 1) / 2;
-      if (!before(id, heap[parent])) break;
+      if (!before(e, heap[parent])) break;
       place(pos, heap[parent]);
       pos = parent;
     }
-    place(pos, id);
+    place(pos, e);
   }
   void sift_down(std::uint32_t pos) noexcept {
-    const std::uint32_t id = heap[pos];
+    const HeapEntry e = heap[pos];
     const auto n = static_cast<std::uint32_t>(heap.size());
     for (;;) {
       std::uint32_t child = 2 * pos + 1;
       if (child >= n) break;
       if (child + 1 < n && before(heap[child + 1], heap[child])) ++child;
-      if (!before(heap[child], id)) break;
+      if (!before(heap[child], e)) break;
       place(pos, heap[child]);
       pos = child;
     }
-    place(pos, id);
+    place(pos, e);
   }
   void heap_push(std::uint32_t id) {
-    heap.push_back(id);
+    const Flow& f = flows[id];
+    heap.push_back(HeapEntry{f.expires_at, f.seq, id});
     sift_up(static_cast<std::uint32_t>(heap.size() - 1));
   }
-  void heap_fix(std::uint32_t id) noexcept {
-    const std::uint32_t pos = flows[id].heap_pos;
-    sift_up(pos);
-    sift_down(flows[id].heap_pos);
+  // Records a new deadline: earlier ones are sifted now, later ones lazily.
+  void set_deadline(std::uint32_t id, std::int64_t at) noexcept {
+    Flow& f = flows[id];
+    f.expires_at = at;
+    HeapEntry& e = heap[f.heap_pos];
+    if (at < e.at) {
+      e.at = at;
+      sift_up(f.heap_pos);
+    }
+  }
+  // Makes the top entry exact, so that it is the flow with the earliest deadline.
+  const Flow* heap_top() noexcept {
+    while (!heap.empty()) {
+      HeapEntry& e = heap.front();
+      const Flow& f = flows[e.id];
+      if (e.at == f.expires_at) return &f;
+      e.at = f.expires_at;
+      sift_down(0);
+    }
+    return nullptr;
   }
   std::uint32_t heap_pop() noexcept {
-    const std::uint32_t top = heap.front();
-    const std::uint32_t last = heap.back();
+    const std::uint32_t top = heap.front().id;
+    const HeapEntry last = heap.back();
     heap.pop_back();
     if (!heap.empty()) {
       place(0, last);
@@ -257,17 +280,17 @@ struct FlowAssembler::Impl {
   // Exports every flow marked "now" and, in packet-time mode, every flow whose
   // deadline has passed; softflowd's check_expired with CE_EXPIRE_NORMAL/FORCED.
   void scan(bool timed, std::vector<FlowRecord>& out) {
-    while (!heap.empty()) {
-      const Flow& top = flows[heap.front()];
-      if (top.expires_at != 0 && !(timed && top.expires_at < now_s)) break;
+    while (const Flow* top = heap_top()) {
+      if (top->expires_at != 0 && !(timed && top->expires_at < now_s)) break;
       expire(heap_pop(), out);
     }
   }
 
   // softflowd's next_expire() == 0: expiries are batched on expiry_interval boundaries.
-  bool scan_due() const noexcept {
-    if (heap.empty()) return false;
-    std::int64_t at = flows[heap.front()].expires_at;
+  bool scan_due() noexcept {
+    const Flow* top = heap_top();
+    if (top == nullptr) return false;
+    std::int64_t at = top->expires_at;
     if (at == 0) return true;
     if (interval_s > 1) {
       const std::int64_t fudge = at % interval_s;
@@ -278,7 +301,7 @@ struct FlowAssembler::Impl {
 
   // softflowd's force_expire: the flows closest to their deadline go first.
   void trim(std::vector<FlowRecord>& out) {
-    while (active > opt.max_flows && !heap.empty()) {
+    while (active > opt.max_flows && heap_top() != nullptr) {
       anomalies.add(Anomaly::flow_table_full);
       ++stats.flows_evicted;
       expire(heap_pop(), out);
@@ -353,10 +376,7 @@ struct FlowAssembler::Impl {
     } else if (f.expires_at != 0) {
       // Most packets land in the same second as the previous one: no heap work then.
       const std::int64_t at = deadline(f);
-      if (at != f.expires_at) {
-        f.expires_at = at;
-        heap_fix(id);
-      }
+      if (at != f.expires_at) set_deadline(id, at);
     }
     end_of_frame(out);
   }
@@ -392,7 +412,7 @@ void FlowAssembler::add_packet(const PacketSummary& packet, TimeNs timestamp_ns,
 
 void FlowAssembler::flush(std::vector<FlowRecord>& out) {
   Impl& m = *impl_;
-  while (!m.heap.empty()) m.expire(m.heap_pop(), out);
+  while (m.heap_top() != nullptr) m.expire(m.heap_pop(), out);
 }
 
 const AnomalyCounters& FlowAssembler::anomalies() const noexcept { return impl_->anomalies; }
