@@ -14,47 +14,134 @@ constexpr std::uint16_t kEtherQinQOld = 0x9100;
 constexpr std::uint16_t kEtherMplsUnicast = 0x8847;
 constexpr std::uint16_t kEtherMplsMulticast = 0x8848;
 
-void parse_transport(const std::byte* l4, std::size_t avail, PacketSummary& out) noexcept {
+constexpr std::size_t kTcpHeaderMin = 20;
+constexpr std::size_t kUdpHeader = 8;
+
+// Reads the 16 address bytes straight into the two halves; IpAddress::v6 loops byte by byte.
+inline IpAddress load_v6(const std::byte* p) noexcept { return IpAddress(load_be64(p), load_be64(p + 8)); }
+
+// `base` is the offset of `l4` from the start of the parsed buffer.
+void parse_transport(const std::byte* l4, std::size_t avail, std::size_t base, PacketSummary& out) noexcept {
   switch (out.proto) {
     case kProtoTcp:
-      if (avail >= 14) {
+      if (avail >= kTcpHeaderMin) {
         out.src_port = load_be16(l4);
         out.dst_port = load_be16(l4 + 2);
         out.tcp_flags = load_u8(l4 + 13);
-        std::size_t hl = static_cast<std::size_t>(load_u8(l4 + 12) >> 4) * 4;
-        if (hl >= 20 && hl <= avail) {
-          out.payload_offset += static_cast<std::uint32_t>(hl);
+        const std::size_t hl = static_cast<std::size_t>(load_u8(l4 + 12) >> 4) * 4;
+        if (hl >= kTcpHeaderMin && hl <= avail) {
+          out.payload_offset = static_cast<std::uint32_t>(base + hl);
           out.payload_length = static_cast<std::uint32_t>(avail - hl);
-          return;
         }
       }
-      break;
+      return;
     case kProtoUdp:
-      if (avail >= 8) {
+      if (avail >= kUdpHeader) {
         out.src_port = load_be16(l4);
         out.dst_port = load_be16(l4 + 2);
-        out.payload_offset += 8;
-        out.payload_length = static_cast<std::uint32_t>(avail - 8);
-        std::uint16_t udp_len = load_be16(l4 + 4);
-        if (udp_len >= 8 && udp_len - 8u < out.payload_length) out.payload_length = udp_len - 8u;
-        return;
+        out.payload_offset = static_cast<std::uint32_t>(base + kUdpHeader);
+        out.payload_length = static_cast<std::uint32_t>(avail - kUdpHeader);
+        const std::uint16_t udp_len = load_be16(l4 + 4);
+        if (udp_len >= kUdpHeader && udp_len - kUdpHeader < out.payload_length) {
+          out.payload_length = udp_len - static_cast<std::uint32_t>(kUdpHeader);
+        }
       }
-      break;
+      return;
     case kProtoIcmp:
     case kProtoIcmpV6:
-      if (avail >= 2) {
-        out.dst_port = static_cast<std::uint16_t>(load_u8(l4) << 8 | load_u8(l4 + 1));
-      }
-      break;
+      if (avail >= 2) out.dst_port = static_cast<std::uint16_t>(load_u8(l4) << 8 | load_u8(l4 + 1));
+      return;
     default:
-      break;
+      return;
   }
-  out.payload_length = 0;
 }
 
-bool is_ipv6_extension(std::uint8_t next) noexcept {
-  return next == 0 || next == 43 || next == 44 || next == 51 || next == 60 || next == 135 || next == 139 ||
-         next == 140;
+bool parse_ipv4(const std::byte* p, std::size_t n, std::size_t base, PacketSummary& out, Anomaly& why) noexcept {
+  if (n < 20) {
+    why = Anomaly::packet_truncated;
+    return false;
+  }
+  const std::size_t ihl = static_cast<std::size_t>(load_u8(p) & 0x0f) * 4;
+  if (ihl < 20) {
+    why = Anomaly::packet_bad_ip;
+    return false;
+  }
+  if (n < ihl) {  // options cut by the snap length: softflowd drops these as runts too
+    why = Anomaly::packet_truncated;
+    return false;
+  }
+  out.ip_version = 4;
+  out.tos = load_u8(p + 1);
+  out.ip_length = load_be16(p + 2);
+  out.proto = load_u8(p + 9);
+  out.src_addr = IpAddress::v4(load_be32(p + 12));
+  out.dst_addr = IpAddress::v4(load_be32(p + 16));
+  const std::uint16_t frag = load_be16(p + 6);
+  const bool more = (frag & 0x2000) != 0;
+  out.is_fragment = (frag & 0x1fff) != 0;
+  out.is_first_fragment = more && !out.is_fragment;
+  out.payload_offset = static_cast<std::uint32_t>(base + ihl);
+  if (out.is_fragment) return true;
+  std::size_t avail = n - ihl;
+  // Ethernet pads short frames; the IP length says where the datagram really ends.
+  if (out.ip_length >= ihl && out.ip_length - ihl < avail) avail = out.ip_length - ihl;
+  parse_transport(p + ihl, avail, base + ihl, out);
+  return true;
+}
+
+bool parse_ipv6(const std::byte* p, std::size_t n, std::size_t base, PacketSummary& out, Anomaly& why) noexcept {
+  if (n < 40) {
+    why = Anomaly::packet_truncated;
+    return false;
+  }
+  out.ip_version = 6;
+  out.tos = static_cast<std::uint8_t>((load_be16(p) >> 4) & 0xff);
+  out.ip_length = 40u + load_be16(p + 4);
+  out.src_addr = load_v6(p + 8);
+  out.dst_addr = load_v6(p + 24);
+  std::uint8_t next = load_u8(p + 6);
+  std::size_t off = 40;
+  for (int guard = 0; guard < 16; ++guard) {
+    if (next == 0 || next == 43 || next == 60) {  // hop-by-hop, routing, destination options
+      if (off + 8 > n) break;
+      const std::size_t len = (static_cast<std::size_t>(load_u8(p + off + 1)) + 1) * 8;
+      if (off + len > n) break;
+      next = load_u8(p + off);
+      off += len;
+      continue;
+    }
+    if (next == 44) {  // fragment
+      if (off + 8 > n) break;
+      const std::uint16_t offlg = load_be16(p + off + 2);
+      out.is_fragment = (offlg & 0xfff8) != 0;
+      out.is_first_fragment = !out.is_fragment && (offlg & 1) != 0;
+      next = load_u8(p + off);
+      off += 8;
+      if (out.is_fragment) break;
+      continue;
+    }
+    break;
+  }
+  out.proto = next;
+  out.payload_offset = static_cast<std::uint32_t>(base + (off > n ? n : off));
+  if (off > n || out.is_fragment) return true;
+  std::size_t avail = n - off;
+  if (out.ip_length >= off && out.ip_length - off < avail) avail = out.ip_length - off;
+  parse_transport(p + off, avail, base + off, out);
+  return true;
+}
+
+bool parse_ip_at(const std::byte* p, std::size_t n, std::size_t base, PacketSummary& out, Anomaly& why) noexcept {
+  if (n < 1) {
+    why = Anomaly::packet_truncated;
+    return false;
+  }
+  out.ip_offset = static_cast<std::uint32_t>(base);
+  const unsigned version = load_u8(p) >> 4;
+  if (version == 4) return parse_ipv4(p, n, base, out, why);
+  if (version == 6) return parse_ipv6(p, n, base, out, why);
+  why = Anomaly::packet_not_ip;
+  return false;
 }
 
 }  // namespace
@@ -75,84 +162,8 @@ bool is_supported_link_type(std::uint32_t link_type) noexcept {
 }
 
 bool parse_ip_packet(Bytes pkt, PacketSummary& out, Anomaly& why) noexcept {
-  const std::byte* p = pkt.data();
-  const std::size_t n = pkt.size();
-  if (n < 1) {
-    why = Anomaly::packet_truncated;
-    return false;
-  }
-  const unsigned version = load_u8(p) >> 4;
-  if (version == 4) {
-    if (n < 20) {
-      why = Anomaly::packet_truncated;
-      return false;
-    }
-    const std::size_t ihl = static_cast<std::size_t>(load_u8(p) & 0x0f) * 4;
-    if (ihl < 20) {
-      why = Anomaly::packet_bad_ip;
-      return false;
-    }
-    out.ip_version = 4;
-    out.tos = load_u8(p + 1);
-    out.ip_length = load_be16(p + 2);
-    out.proto = load_u8(p + 9);
-    out.src_addr = IpAddress::v4(load_be32(p + 12));
-    out.dst_addr = IpAddress::v4(load_be32(p + 16));
-    const std::uint16_t frag = load_be16(p + 6);
-    out.is_fragment = (frag & 0x1fff) != 0;
-    if (n < ihl || out.is_fragment) {
-      out.payload_offset = static_cast<std::uint32_t>(n < ihl ? n : ihl);
-      return true;
-    }
-    std::size_t avail = n - ihl;
-    if (out.ip_length >= ihl && out.ip_length - ihl < avail) avail = out.ip_length - ihl;  // Ethernet padding
-    out.payload_offset += static_cast<std::uint32_t>(ihl);
-    parse_transport(p + ihl, avail, out);
-    return true;
-  }
-  if (version == 6) {
-    if (n < 40) {
-      why = Anomaly::packet_truncated;
-      return false;
-    }
-    out.ip_version = 6;
-    out.tos = static_cast<std::uint8_t>((load_be16(p) >> 4) & 0xff);
-    out.ip_length = 40u + load_be16(p + 4);
-    out.src_addr = IpAddress::v6(p + 8);
-    out.dst_addr = IpAddress::v6(p + 24);
-    std::uint8_t next = load_u8(p + 6);
-    std::size_t off = 40;
-    // Walk extension headers; a fragment header with a non-zero offset hides the ports.
-    for (int guard = 0; guard < 8 && is_ipv6_extension(next); ++guard) {
-      if (off + 8 > n) {
-        out.proto = next;
-        out.payload_offset += static_cast<std::uint32_t>(off > n ? n : off);
-        return true;
-      }
-      const std::uint8_t following = load_u8(p + off);
-      if (next == 44) {
-        if ((load_be16(p + off + 2) & 0xfff8) != 0) out.is_fragment = true;
-        off += 8;
-      } else if (next == 51) {
-        off += (static_cast<std::size_t>(load_u8(p + off + 1)) + 2) * 4;
-      } else {
-        off += (static_cast<std::size_t>(load_u8(p + off + 1)) + 1) * 8;
-      }
-      next = following;
-    }
-    out.proto = next;
-    if (off > n || out.is_fragment) {
-      out.payload_offset += static_cast<std::uint32_t>(off > n ? n : off);
-      return true;
-    }
-    std::size_t avail = n - off;
-    if (out.ip_length >= off && out.ip_length - off < avail) avail = out.ip_length - off;
-    out.payload_offset += static_cast<std::uint32_t>(off);
-    parse_transport(p + off, avail, out);
-    return true;
-  }
-  why = Anomaly::packet_not_ip;
-  return false;
+  out = PacketSummary{};
+  return parse_ip_at(pkt.data(), pkt.size(), 0, out, why);
 }
 
 bool parse_packet(LinkType link, Bytes frame, PacketSummary& out, Anomaly& why) noexcept {
@@ -203,8 +214,7 @@ bool parse_packet(LinkType link, Bytes frame, PacketSummary& out, Anomaly& why) 
     case LinkType::raw_ip:
     case LinkType::ipv4:
     case LinkType::ipv6:
-      out.payload_offset = 0;
-      return parse_ip_packet(frame, out, why);
+      return parse_ip_at(p, n, 0, out, why);
     default:
       why = Anomaly::capture_unsupported_link;
       return false;
@@ -216,14 +226,15 @@ bool parse_packet(LinkType link, Bytes frame, PacketSummary& out, Anomaly& why) 
         why = Anomaly::packet_truncated;
         return false;
       }
+      if (out.vlan_id == 0) out.vlan_id = load_be16(p + off) & 0x0fff;
       ethertype = load_be16(p + off + 2);
       off += 4;
       continue;
     }
     if (ethertype == kEtherMplsUnicast || ethertype == kEtherMplsMulticast) {
       bool bottom = false;
-      while (!bottom) {
-        if (off + 4 > n) {
+      for (int labels = 0; !bottom; ++labels) {
+        if (off + 4 > n || labels == 16) {
           why = Anomaly::packet_truncated;
           return false;
         }
@@ -234,6 +245,7 @@ bool parse_packet(LinkType link, Bytes frame, PacketSummary& out, Anomaly& why) 
         why = Anomaly::packet_truncated;
         return false;
       }
+      // MPLS does not say what it carries; the IP version nibble does.
       const unsigned v = load_u8(p + off) >> 4;
       if (v == 4 || v == 6) {
         ethertype = v == 4 ? kEtherIPv4 : kEtherIPv6;
@@ -256,8 +268,7 @@ bool parse_packet(LinkType link, Bytes frame, PacketSummary& out, Anomaly& why) 
     why = Anomaly::packet_not_ip;
     return false;
   }
-  out.payload_offset = static_cast<std::uint32_t>(off);
-  return parse_ip_packet(frame.subspan(off), out, why);
+  return parse_ip_at(p + off, n - off, off, out, why);
 }
 
 }  // namespace mamori::flow
