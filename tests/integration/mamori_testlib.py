@@ -5,7 +5,6 @@ import os
 import shutil
 import socket
 import subprocess
-import unittest
 
 MAMORI = os.environ.get("MAMORI_BIN", "")
 SHARED_DATA = os.environ.get("MAMORI_SHARED_DATA", os.path.join(os.path.dirname(__file__), "../../../shared/data"))
@@ -28,7 +27,7 @@ def run(args, timeout=300, check=True, **kwargs):
 
 def mamori(*args, timeout=300, check=True):
     if not MAMORI:
-        raise unittest.SkipTest("MAMORI_BIN not set")  # only when run outside CTest
+        raise AssertionError("MAMORI_BIN is not set (CTest sets it)")
     return run([MAMORI, *map(str, args)], timeout=timeout, check=check)
 
 

@@ -3,8 +3,7 @@
 For each capture, softflowd 1.1 reads it (`-r`) and exports NetFlow v9 with
 absolute millisecond timestamps (`-A milli`) to a real nfcapd bound to
 127.0.0.1; nfdump prints the stored flows. mamori assembles the same capture
-(`mamori flows read FILE --input traffic --format csv`, or the
-tests/tools/assemble_capture driver when the CLI lacks that command) and both
+(`mamori flows read FILE --input traffic --format csv`) and both
 sides must give the same multiset of unidirectional flows:
 (first, last, src, dst, sport, dport, proto, packets, bytes, tcp flags).
 
@@ -34,20 +33,13 @@ import unittest
 
 SHARED = os.environ.get("MAMORI_SHARED_DATA", os.path.join(os.path.dirname(__file__), "../../../shared/data"))
 MAMORI_BIN = os.environ.get("MAMORI_BIN", "")
-BUILD_DIR = os.environ.get("MAMORI_BUILD_DIR", "")
 
 
-def assemble_tool():
-    tool = os.environ.get("MAMORI_ASSEMBLE_TOOL")
-    if tool:
-        return tool
-    if BUILD_DIR:
-        return os.path.join(BUILD_DIR, "tests", "tools", "assemble_capture")
-    return ""
-
-
-def have(*names):
-    return all(shutil.which(n) for n in names)
+def require(testcase, *names):
+    """The test command installs these peers; a missing one is a failure, never a skip."""
+    missing = [n for n in names if shutil.which(n) is None]
+    if missing:
+        testcase.fail("not installed: %s (run scripts/test.sh)" % ", ".join(missing))
 
 
 # ---------------------------------------------------------------- synthetic captures
@@ -263,21 +255,13 @@ def softflowd_flows(testcase, capture, workdir, extra_args=()):
     return flows, run.stdout
 
 
-def mamori_flows(testcase, capture, workdir, tool_args=None, mask_icmp6=True):
-    """mamori's flows as the same tuples. tool_args forces the driver (options the CLI does not take)."""
+def mamori_flows(testcase, capture, workdir, cli_args=(), mask_icmp6=True):
+    """mamori's flows (`mamori flows read --input traffic`) as the same tuples."""
     out = os.path.join(workdir, "mamori.csv")
-    produced = False
-    if tool_args is None and MAMORI_BIN and os.path.exists(MAMORI_BIN):
-        run = subprocess.run([MAMORI_BIN, "flows", "read", capture, "--input", "traffic", "--format", "csv", "-o", out],
-                             capture_output=True, text=True, timeout=120)
-        produced = run.returncode == 0 and os.path.exists(out)
-    if not produced:
-        tool = assemble_tool()
-        if not tool or not os.path.exists(tool):
-            testcase.skipTest("neither `mamori flows read --input traffic` nor assemble_capture is available")
-        run = subprocess.run([tool, capture, "-o", out, *(tool_args or [])], capture_output=True, text=True,
-                             timeout=120)
-        testcase.assertEqual(run.returncode, 0, run.stderr)
+    testcase.assertTrue(MAMORI_BIN and os.path.exists(MAMORI_BIN), "MAMORI_BIN is not set")
+    run = subprocess.run([MAMORI_BIN, "flows", "read", capture, "--input", "traffic", "--format", "csv", "-o", out,
+                          *cli_args], capture_output=True, text=True, timeout=120)
+    testcase.assertEqual(run.returncode, 0, run.stderr)
     flows = []
     with open(out) as f:
         header = f.readline().strip().split(",")
@@ -292,16 +276,16 @@ def mamori_flows(testcase, capture, workdir, tool_args=None, mask_icmp6=True):
     return flows
 
 
-@unittest.skipUnless(have("softflowd", "nfcapd", "nfdump"), "softflowd/nfcapd/nfdump not installed")
 class TrafficVsSoftflowd(unittest.TestCase):
     def setUp(self):
+        require(self, "softflowd", "nfcapd", "nfdump")
         self.tmp = tempfile.mkdtemp(prefix="mamori-sfd-")
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def compare(self, capture, softflowd_args=(), tool_args=None, expect_min=1):
-        ours = mamori_flows(self, capture, self.tmp, tool_args)
+    def compare(self, capture, softflowd_args=(), cli_args=(), expect_min=1):
+        ours = mamori_flows(self, capture, self.tmp, cli_args)
         theirs, stats = softflowd_flows(self, capture, self.tmp, softflowd_args)
         self.assertGreaterEqual(len(theirs), expect_min, stats)
         missing = sorted(set(theirs) - set(ours))
@@ -326,7 +310,7 @@ class TrafficVsSoftflowd(unittest.TestCase):
         # Spot-check semantics that the comparison relies on.
         icmp_ports = sorted(f[5] for f in flows if f[6] == 1)
         self.assertEqual(icmp_ports, [0, 0x0303, 0x0800])
-        raw = mamori_flows(self, path, tempfile.mkdtemp(dir=self.tmp), tool_args=[], mask_icmp6=False)
+        raw = mamori_flows(self, path, tempfile.mkdtemp(dir=self.tmp), mask_icmp6=False)
         self.assertEqual([(f[4], f[5]) for f in raw if f[6] == 58], [(0, 128 * 256)])
         self.assertIn(("10.0.0.1", "10.0.0.1", 1111, 2222), [(f[2], f[3], f[4], f[5]) for f in flows])
 
@@ -334,7 +318,8 @@ class TrafficVsSoftflowd(unittest.TestCase):
         path = os.path.join(self.tmp, "expiry.pcap")
         expiry_capture(path)
         flows = self.compare(path, softflowd_args=("-t", "maxlife=10", "-m", "4"),
-                             tool_args=["--softflowd-file", "-t", "maxlife=10", "-m", "4"], expect_min=20)
+                             cli_args=["--expiry", "softflowd-file", "--active-timeout", "10s", "--max-flows", "4"],
+                             expect_min=20)
         self.assertRegex(self.softflowd_stats, r"maxflows =\s+[1-9]")
         self.assertRegex(self.softflowd_stats, r"maxlife =\s+[1-9]")
         long_flow = [f for f in flows if f[4] == 1000]

@@ -58,6 +58,26 @@ void add_input_options(CLI::App& cmd, flow::FlowInputOptions& options) {
   add_timeout(cmd, "--icmp-timeout", options.assembler.icmp_timeout, "Traffic captures: ICMP idle timeout (300s)");
   add_timeout(cmd, "--active-timeout", options.assembler.max_life,
               "Traffic captures: longest a flow may last before it is exported (604800s)");
+  cmd.add_option("--max-flows", options.assembler.max_flows,
+                 "Traffic captures: flows tracked at once; the oldest are exported early beyond it (8192)");
+  cmd.add_option_function<std::string>(
+         "--expiry",
+         [&options](const std::string& text) {
+           options.assembler.clock =
+               text == "softflowd-file" ? flow::ExpiryClock::softflowd_file : flow::ExpiryClock::packet_time;
+         },
+         "Traffic captures: packet-time (idle timeouts on the capture's clock) or softflowd-file (exactly what "
+         "`softflowd -r` does: no idle expiry while reading a file)")
+      ->check(CLI::IsMember({"packet-time", "softflowd-file"}))
+      ->default_str("packet-time");
+  cmd.add_option_function<std::string>(
+         "--byte-count",
+         [&options](const std::string& text) {
+           options.assembler.byte_count = text == "ip" ? flow::ByteCount::ip_length : flow::ByteCount::link_payload;
+         },
+         "Traffic captures: bytes as link payload (softflowd; counts Ethernet padding) or ip (IP total length)")
+      ->check(CLI::IsMember({"link", "ip"}))
+      ->default_str("link");
 }
 
 void add_output_options(CLI::App& cmd, FlowOutputOptions& options) {

@@ -5,13 +5,13 @@ Every byte is built here (no shared captures are copied): sFlow datagrams with
 compact and expanded flow samples, raw Ethernet/IPv4/IPv6 headers, sampled
 IPv4/IPv6 records, counter and enterprise samples; packet-fuzzer inputs in the
 packet_fuzz.cpp framing (link byte, then [length, time step, frame]...).
-Run from the repository root: python3 tests/tools/make_fuzz_seeds.py
+Run from the repository root: python3 fuzz/make_seeds.py
 """
 import ipaddress
 import os
 import struct
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "fuzz", "corpus")
+ROOT = os.path.join(os.path.dirname(__file__), "corpus")
 
 
 def u32(*vs):
