@@ -4,6 +4,7 @@ find_package(Threads REQUIRED)
 find_package(tl-expected REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
+find_package(OpenSSL REQUIRED)
 
 pkg_check_modules(PCAP REQUIRED IMPORTED_TARGET libpcap)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
