@@ -4,7 +4,9 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <utility>
 
 namespace mamori::flow::mflow {
 
@@ -129,10 +131,36 @@ void put_values(std::span<const std::uint64_t> x, const Plan& plan, std::byte* o
   }
 }
 
+// Builds each element from its byte planes; with the width known the inner
+// loop unrolls and the outer one vectorises, unlike a byte-by-byte transpose.
+template <class U, std::size_t... B>
+U gather_planes(const std::uint8_t* planes, std::size_t stride, std::size_t i, std::index_sequence<B...>) noexcept {
+  return static_cast<U>((static_cast<U>(static_cast<U>(planes[B * stride + i]) << (8 * B)) | ...));
+}
+
+template <class U>
+void unshuffle_words(const std::uint8_t* planes, std::size_t count, std::size_t plane_stride, std::byte* out,
+                     std::size_t out_stride) noexcept {
+  for (std::size_t i = 0; i < count; ++i) {
+    U v = to_le(gather_planes<U>(planes, plane_stride, i, std::make_index_sequence<sizeof(U)>{}));
+    std::memcpy(out + i * out_stride, &v, sizeof(U));
+  }
+}
+
 template <std::size_t W>
 void unshuffle_fixed(const std::byte* in, std::byte* out, std::size_t count) noexcept {
-  for (std::size_t i = 0; i < count; ++i)
-    for (std::size_t b = 0; b < W; ++b) out[i * W + b] = in[b * count + i];
+  const auto* planes = reinterpret_cast<const std::uint8_t*>(in);
+  if constexpr (W == 2) {
+    unshuffle_words<std::uint16_t>(planes, count, count, out, 2);
+  } else if constexpr (W == 4) {
+    unshuffle_words<std::uint32_t>(planes, count, count, out, 4);
+  } else if constexpr (W == 8) {
+    unshuffle_words<std::uint64_t>(planes, count, count, out, 8);
+  } else {
+    static_assert(W == 16);
+    unshuffle_words<std::uint64_t>(planes, count, count, out, 16);
+    unshuffle_words<std::uint64_t>(planes + 8 * count, count, count, out + 8, 16);
+  }
 }
 
 template <class W>
@@ -487,9 +515,10 @@ Status ColumnDecoder::decode_addresses(const ColumnChunk& chunk, Bytes stored, s
       }
       std::size_t i4 = 0, i6 = 0;
       for (std::size_t i = 0; i < n; ++i) {
-        if ((static_cast<unsigned>(bm[i / 8]) >> (i % 8)) & 1u)
-          out[i] = IpAddress::v6(v6 + 16 * i6++);
-        else
+        if ((static_cast<unsigned>(bm[i / 8]) >> (i % 8)) & 1u) {
+          out[i] = IpAddress(load_be64(v6 + 16 * i6), load_be64(v6 + 16 * i6 + 8));
+          ++i6;
+        } else
           out[i] = IpAddress::v4(load_le32(v4 + 4 * i4++));
       }
       return {};

@@ -27,6 +27,11 @@ struct MflowBlock::State {
 MflowBlock::MflowBlock() : state_(std::make_unique<State>()) {}
 MflowBlock::~MflowBlock() = default;
 
+std::uint64_t MflowBlock::stored_size(FlowField field) const noexcept {
+  const auto& located = state_->by_field[static_cast<std::size_t>(field)];
+  return located.present ? located.chunk.stored_len : 0;
+}
+
 Status MflowBlock::require(ColumnSet wanted) {
   ColumnSet missing = wanted & kAllColumns & ~columns_.loaded;
   for (unsigned f = 0; missing != 0; ++f, missing >>= 1) {
@@ -134,10 +139,11 @@ Status MflowBlock::decode(FlowField field) {
 Status MflowBlock::append_records(std::vector<FlowRecord>& out) {
   if (auto s = require(kAllColumns); !s) return s;
   const FlowColumns& c = columns_;
-  const std::size_t base = out.size();
-  out.resize(base + c.size);
+  // push_back of a record built in place writes each record once; resize()
+  // would zero them all first.
+  out.reserve(out.size() + c.size);
   for (std::size_t i = 0; i < c.size; ++i) {
-    FlowRecord& r = out[base + i];
+    FlowRecord r;
     r.start_ns = c.start_ns[i];
     r.end_ns = c.end_ns[i];
     r.src_addr = c.src_addr[i];
@@ -158,6 +164,7 @@ Status MflowBlock::append_records(std::vector<FlowRecord>& out) {
     r.tos = c.tos[i];
     r.direction = static_cast<Direction>(c.direction[i]);
     r.source = static_cast<FlowSource>(c.source[i]);
+    out.push_back(r);
   }
   return {};
 }

@@ -43,6 +43,8 @@ class MflowBlock final : public ColumnSource {
   const BlockStats* stats() const noexcept override { return &stats_; }
 
   std::uint64_t file_offset() const noexcept { return offset_; }
+  // Stored (compressed) size of a column in this block, 0 when absent or constant.
+  std::uint64_t stored_size(FlowField field) const noexcept;
   std::uint64_t number() const noexcept { return number_; }
 
   // Decodes every column and appends all rows, or the listed rows, as records.
