@@ -192,6 +192,17 @@ void unpack(const std::byte* p, std::size_t n, const ColumnChunk& c, const std::
 
 constexpr std::uint8_t kKnownFlags = kDelta | kShuffle | kRelative;
 
+// Element i of `count` little-endian elements of `width` bytes, stored
+// plainly or as byte planes.
+std::uint64_t element_at(const std::byte* raw, std::size_t count, std::size_t width, bool shuffled,
+                         std::size_t i) noexcept {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(raw);
+  std::uint64_t v = 0;
+  for (std::size_t b = 0; b < width; ++b)
+    v |= static_cast<std::uint64_t>(shuffled ? p[b * count + i] : p[i * width + b]) << (8 * b);
+  return v;
+}
+
 }  // namespace
 
 void shuffle_bytes(const std::byte* in, std::byte* out, std::size_t count, std::size_t width) noexcept {
@@ -372,13 +383,17 @@ ColumnDecoder::~ColumnDecoder() { ZSTD_freeDCtx(zstd_); }
 ColumnDecoder::ColumnDecoder(ColumnDecoder&& other) noexcept
     : zstd_(std::exchange(other.zstd_, nullptr)),
       raw_(std::move(other.raw_)),
-      unshuffled_(std::move(other.unshuffled_)) {}
+      unshuffled_(std::move(other.unshuffled_)),
+      full_(std::move(other.full_)),
+      full_addresses_(std::move(other.full_addresses_)) {}
 ColumnDecoder& ColumnDecoder::operator=(ColumnDecoder&& other) noexcept {
   if (this != &other) {
     ZSTD_freeDCtx(zstd_);
     zstd_ = std::exchange(other.zstd_, nullptr);
     raw_ = std::move(other.raw_);
     unshuffled_ = std::move(other.unshuffled_);
+    full_ = std::move(other.full_);
+    full_addresses_ = std::move(other.full_addresses_);
   }
   return *this;
 }
@@ -463,6 +478,115 @@ template Status ColumnDecoder::decode_ints(const ColumnChunk&, Bytes, std::size_
                                            const ChunkLocation&, std::vector<std::uint32_t>&);
 template Status ColumnDecoder::decode_ints(const ColumnChunk&, Bytes, std::size_t, const std::uint64_t*,
                                            const ChunkLocation&, std::vector<std::uint64_t>&);
+
+template <class T>
+Status ColumnDecoder::decode_rows(const ColumnChunk& chunk, Bytes stored, std::size_t n,
+                                  std::span<const std::uint32_t> rows, const std::uint64_t* reference,
+                                  const ChunkLocation& where, std::vector<T>& out) {
+  auto corrupt = [&](std::string_view what) {
+    return fail(Errc::corrupt, "mflow: block at byte {}: column '{}' (data at byte {}): {}", where.block_offset,
+                where.column_name, where.data_offset, what);
+  };
+  if ((chunk.flags & ~kKnownFlags) != 0) return corrupt("unknown transform flags");
+  if (chunk.scale == 0) return corrupt("scale 0");
+  const bool relative = (chunk.flags & kRelative) != 0;
+  if (relative && reference == nullptr) return corrupt("relative column without its reference");
+  out.resize(rows.size());
+  auto ref = [&](std::size_t j) { return relative ? reference[j] : 0; };
+  if (chunk.flags & kDelta) {
+    // A delta-coded value depends on every earlier one: decode the whole
+    // column without its reference, then pick the rows.
+    ColumnChunk whole = chunk;
+    whole.flags = static_cast<std::uint8_t>(whole.flags & ~kRelative);
+    if (auto s = decode_ints(whole, stored, n, nullptr, where, full_); !s) return s;
+    for (std::size_t j = 0; j < rows.size(); ++j) out[j] = static_cast<T>(full_[rows[j]] + ref(j));
+    return {};
+  }
+  if (chunk.width == 0) {
+    if (chunk.raw_len != 0) return corrupt("constant column with data");
+    auto s = open_chunk(chunk, stored, where);
+    if (!s) return tl::unexpected(s.error());
+    for (std::size_t j = 0; j < rows.size(); ++j) out[j] = static_cast<T>(chunk.base + ref(j));
+    return {};
+  }
+  const unsigned w = chunk.width;
+  if (w != 1 && w != 2 && w != 4 && w != 8) return corrupt(fmt::format("bad integer width {}", w));
+  if (chunk.raw_len != n * w) return corrupt("raw length disagrees with record count and width");
+  auto raw = open_chunk(chunk, stored, where);
+  if (!raw) return tl::unexpected(raw.error());
+  const bool shuffled = (chunk.flags & kShuffle) && w > 1;
+  for (std::size_t j = 0; j < rows.size(); ++j)
+    out[j] = static_cast<T>(chunk.base + element_at(raw->data(), n, w, shuffled, rows[j]) * chunk.scale + ref(j));
+  return {};
+}
+
+template Status ColumnDecoder::decode_rows(const ColumnChunk&, Bytes, std::size_t, std::span<const std::uint32_t>,
+                                           const std::uint64_t*, const ChunkLocation&, std::vector<std::uint8_t>&);
+template Status ColumnDecoder::decode_rows(const ColumnChunk&, Bytes, std::size_t, std::span<const std::uint32_t>,
+                                           const std::uint64_t*, const ChunkLocation&, std::vector<std::uint16_t>&);
+template Status ColumnDecoder::decode_rows(const ColumnChunk&, Bytes, std::size_t, std::span<const std::uint32_t>,
+                                           const std::uint64_t*, const ChunkLocation&, std::vector<std::uint32_t>&);
+template Status ColumnDecoder::decode_rows(const ColumnChunk&, Bytes, std::size_t, std::span<const std::uint32_t>,
+                                           const std::uint64_t*, const ChunkLocation&, std::vector<std::uint64_t>&);
+
+Status ColumnDecoder::decode_address_rows(const ColumnChunk& chunk, Bytes stored, std::size_t n,
+                                          std::span<const std::uint32_t> rows, const ChunkLocation& where,
+                                          std::vector<IpAddress>& out) {
+  auto corrupt = [&](std::string_view what) {
+    return fail(Errc::corrupt, "mflow: block at byte {}: column '{}' (data at byte {}): {}", where.block_offset,
+                where.column_name, where.data_offset, what);
+  };
+  if ((chunk.flags & ~kShuffle) != 0) return corrupt("unknown transform flags for an address column");
+  if (chunk.width == 4) {
+    if (chunk.raw_len != 4 * n) return corrupt("raw length disagrees with record count");
+    auto raw = open_chunk(chunk, stored, where);
+    if (!raw) return tl::unexpected(raw.error());
+    const bool shuffled = (chunk.flags & kShuffle) != 0;
+    out.resize(rows.size());
+    for (std::size_t j = 0; j < rows.size(); ++j)
+      out[j] = IpAddress::v4(static_cast<std::uint32_t>(element_at(raw->data(), n, 4, shuffled, rows[j])));
+    return {};
+  }
+  if (chunk.width != 16) {
+    // Constant columns (and bad widths, which decode_addresses reports) are decoded whole.
+    if (auto s = decode_addresses(chunk, stored, n, where, full_addresses_); !s) return s;
+    out.resize(rows.size());
+    for (std::size_t j = 0; j < rows.size(); ++j) out[j] = full_addresses_[rows[j]];
+    return {};
+  }
+  const std::size_t bitmap = (n + 7) / 8;
+  if (chunk.raw_len < bitmap) return corrupt("family bitmap truncated");
+  auto raw = open_chunk(chunk, stored, where);
+  if (!raw) return tl::unexpected(raw.error());
+  const auto* bm = reinterpret_cast<const std::uint8_t*>(raw->data());
+  std::size_t n6 = 0;
+  for (std::size_t i = 0; i < n; ++i) n6 += (bm[i / 8] >> (i % 8)) & 1u;
+  const std::size_t n4 = n - n6;
+  if (raw->size() != bitmap + 4 * n4 + 16 * n6) return corrupt("raw length disagrees with the family bitmap");
+  const std::byte* v4 = raw->data() + bitmap;
+  const std::byte* v6 = v4 + 4 * n4;
+  const bool shuffled = (chunk.flags & kShuffle) != 0;
+  out.resize(rows.size());
+  // Rows ascend, so the IPv6 rank of each row is a running count.
+  std::size_t scanned = 0, rank6 = 0;
+  for (std::size_t j = 0; j < rows.size(); ++j) {
+    const std::size_t i = rows[j];
+    if (i < scanned) return corrupt("rows out of order");
+    for (; scanned < i; ++scanned) rank6 += (bm[scanned / 8] >> (scanned % 8)) & 1u;
+    if ((bm[i / 8] >> (i % 8)) & 1u) {
+      std::uint64_t hi = 0, lo = 0;
+      const auto* p = reinterpret_cast<const std::uint8_t*>(v6);
+      for (std::size_t b = 0; b < 8; ++b) {
+        hi = hi << 8 | (shuffled ? p[b * n6 + rank6] : p[rank6 * 16 + b]);
+        lo = lo << 8 | (shuffled ? p[(b + 8) * n6 + rank6] : p[rank6 * 16 + 8 + b]);
+      }
+      out[j] = IpAddress(hi, lo);
+    } else {
+      out[j] = IpAddress::v4(static_cast<std::uint32_t>(element_at(v4, n4, 4, shuffled, i - rank6)));
+    }
+  }
+  return {};
+}
 
 Status ColumnDecoder::decode_addresses(const ColumnChunk& chunk, Bytes stored, std::size_t n,
                                        const ChunkLocation& where, std::vector<IpAddress>& out) {

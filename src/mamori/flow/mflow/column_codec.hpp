@@ -87,6 +87,17 @@ class ColumnDecoder {
   Status decode_addresses(const ColumnChunk& chunk, Bytes stored, std::size_t n, const ChunkLocation& where,
                           std::vector<IpAddress>& out);
 
+  // Decodes only the values of `rows` (ascending, each < n) into `out`
+  // (resized to rows.size()): after decompression, a sparse selection costs
+  // per selected row instead of per row. `reference` holds the reference
+  // column's values at the same rows when the chunk is relative.
+  template <class T>
+  Status decode_rows(const ColumnChunk& chunk, Bytes stored, std::size_t n, std::span<const std::uint32_t> rows,
+                     const std::uint64_t* reference, const ChunkLocation& where, std::vector<T>& out);
+  Status decode_address_rows(const ColumnChunk& chunk, Bytes stored, std::size_t n,
+                             std::span<const std::uint32_t> rows, const ChunkLocation& where,
+                             std::vector<IpAddress>& out);
+
  private:
   // Verifies and decompresses; returns the raw (still shuffled) bytes.
   Result<Bytes> open_chunk(const ColumnChunk& chunk, Bytes stored, const ChunkLocation& where);
@@ -94,6 +105,8 @@ class ColumnDecoder {
   ZSTD_DCtx_s* zstd_ = nullptr;
   std::vector<std::byte> raw_;
   std::vector<std::byte> unshuffled_;
+  std::vector<std::uint64_t> full_;  // delta columns decoded whole before picking rows
+  std::vector<IpAddress> full_addresses_;
 };
 
 // Byte (un)shuffling with a given element width; exposed for tests.

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <optional>
+#include <type_traits>
 
 #include "mamori/flow/mflow/block_layout.hpp"
 #include "mamori/flow/mflow/byte_input.hpp"
@@ -22,6 +23,7 @@ struct MflowBlock::State {
   std::uint64_t payload_file_offset = 0;
   std::array<Located, kFlowFieldCount> by_field{};
   ColumnDecoder decoder;
+  FlowColumns selected;  // the selected rows of every column, for sparse reads
 };
 
 MflowBlock::MflowBlock() : state_(std::make_unique<State>()) {}
@@ -136,9 +138,10 @@ Status MflowBlock::decode(FlowField field) {
   return {};
 }
 
-Status MflowBlock::append_records(std::vector<FlowRecord>& out) {
-  if (auto s = require(kAllColumns); !s) return s;
-  const FlowColumns& c = columns_;
+namespace {
+
+// Appends rows [0, c.size) of columns that are all loaded.
+void append_all(const FlowColumns& c, std::vector<FlowRecord>& out) {
   // push_back of a record built in place writes each record once; resize()
   // would zero them all first.
   out.reserve(out.size() + c.size);
@@ -166,18 +169,110 @@ Status MflowBlock::append_records(std::vector<FlowRecord>& out) {
     r.source = static_cast<FlowSource>(c.source[i]);
     out.push_back(r);
   }
+}
+
+// Calls fn with the vectors of `field` in two column sets.
+template <class F>
+void visit_column(FlowField field, FlowColumns& a, FlowColumns& b, F&& fn) {
+  switch (field) {
+    case FlowField::start_ns: return fn(a.start_ns, b.start_ns);
+    case FlowField::end_ns: return fn(a.end_ns, b.end_ns);
+    case FlowField::src_addr: return fn(a.src_addr, b.src_addr);
+    case FlowField::dst_addr: return fn(a.dst_addr, b.dst_addr);
+    case FlowField::exporter: return fn(a.exporter, b.exporter);
+    case FlowField::src_port: return fn(a.src_port, b.src_port);
+    case FlowField::dst_port: return fn(a.dst_port, b.dst_port);
+    case FlowField::proto: return fn(a.proto, b.proto);
+    case FlowField::packets: return fn(a.packets, b.packets);
+    case FlowField::bytes: return fn(a.bytes, b.bytes);
+    case FlowField::raw_packets: return fn(a.raw_packets, b.raw_packets);
+    case FlowField::raw_bytes: return fn(a.raw_bytes, b.raw_bytes);
+    case FlowField::tcp_flags: return fn(a.tcp_flags, b.tcp_flags);
+    case FlowField::tos: return fn(a.tos, b.tos);
+    case FlowField::input_if: return fn(a.input_if, b.input_if);
+    case FlowField::output_if: return fn(a.output_if, b.output_if);
+    case FlowField::sampling_rate: return fn(a.sampling_rate, b.sampling_rate);
+    case FlowField::observation_domain: return fn(a.observation_domain, b.observation_domain);
+    case FlowField::direction: return fn(a.direction, b.direction);
+    case FlowField::source: return fn(a.source, b.source);
+  }
+}
+
+// Below one selected row in this many, decoding only the selected rows of
+// the remaining columns beats decoding them whole.
+constexpr std::size_t kSparseRatio = 4;
+
+}  // namespace
+
+Status MflowBlock::append_records(std::vector<FlowRecord>& out) {
+  if (auto s = require(kAllColumns); !s) return s;
+  append_all(columns_, out);
   return {};
 }
 
 Status MflowBlock::append_records(std::vector<FlowRecord>& out, std::span<const std::uint32_t> rows) {
-  if (auto s = require(kAllColumns); !s) return s;
-  out.reserve(out.size() + rows.size());
-  for (std::uint32_t i : rows) {
-    if (i >= columns_.size) break;
-    FlowRecord r;
-    columns_.fill_record(i, r);
-    out.push_back(r);
+  const std::size_t n = columns_.size;
+  bool ascending = true;
+  for (std::size_t j = 0; j < rows.size() && ascending; ++j)
+    ascending = rows[j] < n && (j == 0 || rows[j] > rows[j - 1]);
+  if (!ascending || rows.size() * kSparseRatio >= n) {
+    if (auto s = require(kAllColumns); !s) return s;
+    out.reserve(out.size() + rows.size());
+    for (std::uint32_t i : rows) {
+      if (i >= n) break;
+      FlowRecord r;
+      columns_.fill_record(i, r);
+      out.push_back(r);
+    }
+    return {};
   }
+  FlowColumns& part = state_->selected;
+  part.size = rows.size();
+  part.loaded = 0;
+  // FlowField order puts every reference (start, packets, bytes) before the
+  // columns stored relative to it.
+  for (unsigned f = 0; f < kFlowFieldCount; ++f) {
+    const auto field = static_cast<FlowField>(f);
+    const auto& located = state_->by_field[f];
+    if (!(columns_.loaded & column_bit(field)) && !located.present) {
+      if (auto s = decode(field); !s) return s;  // absent: cheap defaults
+    }
+    Status status;
+    if (columns_.loaded & column_bit(field)) {
+      visit_column(field, columns_, part, [&](auto& whole, auto& picked) {
+        picked.resize(rows.size());
+        for (std::size_t j = 0; j < rows.size(); ++j) picked[j] = whole[rows[j]];
+      });
+    } else {
+      const ColumnChunk& chunk = located.chunk;
+      const std::uint64_t* reference = nullptr;
+      if (chunk.flags & kRelative) {
+        switch (reference_of(field).value_or(field)) {
+          case FlowField::start_ns: reference = part.start_ns.data(); break;
+          case FlowField::packets: reference = part.packets.data(); break;
+          case FlowField::bytes: reference = part.bytes.data(); break;
+          default: break;
+        }
+      }
+      Bytes stored = state_->payload.subspan(static_cast<std::size_t>(located.payload_offset), chunk.stored_len);
+      ChunkLocation where{flow_field_name(field), offset_, state_->payload_file_offset + located.payload_offset};
+      ColumnDecoder& d = state_->decoder;
+      visit_column(field, columns_, part, [&](auto&, auto& picked) {
+        using T = typename std::decay_t<decltype(picked)>::value_type;
+        if constexpr (std::is_same_v<T, IpAddress>)
+          status = d.decode_address_rows(chunk, stored, n, rows, where, picked);
+        else
+          status = d.decode_rows(chunk, stored, n, rows, reference, where, picked);
+      });
+      if (!status) return status;
+      if (read_stats_ != nullptr) {
+        ++read_stats_->chunks_decoded;
+        read_stats_->bytes_decoded += chunk.stored_len;
+      }
+    }
+    part.loaded |= column_bit(field);
+  }
+  append_all(part, out);
   return {};
 }
 
