@@ -1,5 +1,6 @@
 #include "mamori/flow/output/flow_writer.hpp"
 
+#include "mamori/flow/mflow/mflow_writer.hpp"
 #include "mamori/flow/output/text_writers.hpp"
 
 namespace mamori::flow {
@@ -30,7 +31,7 @@ Result<std::unique_ptr<FlowWriter>> open_flow_writer(FlowFormat format, const st
       return make_jsonl_writer(std::move(*out), all_flow_fields());
     }
     case FlowFormat::mflow:
-      return fail(Errc::unsupported, "the .mflow writer is not built yet");
+      return open_mflow_writer(path);
   }
   return fail(Errc::invalid_argument, "unknown flow format");
 }
