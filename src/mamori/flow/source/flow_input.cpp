@@ -144,8 +144,4 @@ Status read_traffic_capture(const std::string& path, FlowAssembler& assembler, c
   return flush_batch(batch, sink);
 }
 
-Status read_mflow_file(const std::string& path, const FlowBatchSink&) {
-  return fail(Errc::unsupported, "{}: .mflow reading is not built yet", path);
-}
-
 }  // namespace mamori::flow

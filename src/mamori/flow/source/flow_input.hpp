@@ -43,7 +43,4 @@ Status read_export_capture(const std::string& path, ExportDecoder& decoder, cons
 Status read_traffic_capture(const std::string& path, FlowAssembler& assembler, const FlowBatchSink& sink,
                             CaptureCounters& counters);
 
-// Replays an .mflow file.
-Status read_mflow_file(const std::string& path, const FlowBatchSink& sink);
-
 }  // namespace mamori::flow

@@ -1,5 +1,8 @@
 #include "mamori/flow/source/flow_input_set.hpp"
 
+#include "mamori/flow/filter/mflow_scan.hpp"
+#include "mamori/flow/mflow/mflow_reader.hpp"
+
 namespace mamori::flow {
 
 FlowInputSet::FlowInputSet(std::vector<std::string> files, std::vector<InputKind> kinds, FlowInputOptions options)
@@ -24,35 +27,90 @@ Result<FlowInputSet> FlowInputSet::open(std::vector<std::string> files, FlowInpu
   return FlowInputSet(std::move(files), std::move(kinds), options);
 }
 
-Status FlowInputSet::for_each_batch(const FlowBatchSink& sink) {
-  bool used_decoder = false, used_assembler = false;
-  for (std::size_t i = 0; i < files_.size(); ++i) {
-    Status status;
-    switch (kinds_[i]) {
-      case InputKind::export_capture:
-        used_decoder = true;
-        status = read_export_capture(files_[i], decoder_, sink, capture_);
-        break;
-      case InputKind::traffic_capture:
-        used_assembler = true;
-        status = read_traffic_capture(files_[i], assembler_, sink, capture_);
-        break;
-      case InputKind::mflow:
-        status = read_mflow_file(files_[i], sink);
-        break;
-      case InputKind::automatic:
-        status = fail(Errc::invalid_argument, "{}: input kind unresolved", files_[i]);
-        break;
-    }
-    if (!status) return status;
+Status FlowInputSet::read_records(std::size_t i, const FlowBatchSink& sink) {
+  switch (kinds_[i]) {
+    case InputKind::export_capture:
+      used_decoder_ = true;
+      return read_export_capture(files_[i], decoder_, sink, capture_);
+    case InputKind::traffic_capture:
+      used_assembler_ = true;
+      return read_traffic_capture(files_[i], assembler_, sink, capture_);
+    case InputKind::mflow:
+    case InputKind::automatic:
+      break;
   }
-  if (used_decoder) decoder_.finish();
-  if (used_assembler) {
+  return fail(Errc::invalid_argument, "{}: not a capture", files_[i]);
+}
+
+// End of input: data still waiting for templates is counted, open flows are flushed.
+Status FlowInputSet::finish_records(const FlowBatchSink& sink) {
+  if (used_decoder_) decoder_.finish();
+  if (used_assembler_) {
     std::vector<FlowRecord> rest;
     assembler_.flush(rest);
     if (!rest.empty()) return sink(rest);
   }
   return {};
+}
+
+Status FlowInputSet::for_each_batch(const FlowBatchSink& sink, const Filter* filter) {
+  const bool filtering = filter != nullptr && !filter->matches_everything();
+  std::vector<FlowRecord> matched;
+  const FlowBatchSink filtered = [&](std::span<const FlowRecord> flows) -> Status {
+    if (!filtering) return sink(flows);
+    matched.clear();
+    for (const auto& f : flows)
+      if (filter->matches(f)) matched.push_back(f);
+    return matched.empty() ? Status{} : sink(matched);
+  };
+  std::vector<FlowRecord> batch;
+  for (std::size_t i = 0; i < files_.size(); ++i) {
+    if (kinds_[i] != InputKind::mflow) {
+      if (auto s = read_records(i, filtered); !s) return s;
+      continue;
+    }
+    auto reader = MflowReader::open(files_[i]);
+    if (!reader) return tl::unexpected(reader.error());
+    MflowScan scan(*reader, filtering ? filter : nullptr);
+    for (;;) {
+      auto n = scan.next_batch(batch);
+      if (!n) return fail(n.error().code, "{}: {}", files_[i], n.error().message);
+      if (*n == 0) break;
+      if (auto s = sink(batch); !s) return s;
+    }
+  }
+  return finish_records(filtered);
+}
+
+Status FlowInputSet::for_each_columns(const ColumnSink& sink, const Filter* filter) {
+  const bool filtering = filter != nullptr && !filter->matches_everything();
+  Selection selection;
+  // Applies the filter to one column batch and hands on the rows that match.
+  const auto deliver = [&](ColumnSource& columns) -> Status {
+    if (!filtering) return sink(columns, nullptr);
+    if (auto s = filter->select(columns, selection); !s) return s;
+    if (selection.none()) return {};
+    return sink(columns, selection.all() ? nullptr : &selection);
+  };
+  const FlowBatchSink records = [&](std::span<const FlowRecord> flows) -> Status {
+    RecordColumns columns(flows);
+    return deliver(columns);
+  };
+  for (std::size_t i = 0; i < files_.size(); ++i) {
+    if (kinds_[i] != InputKind::mflow) {
+      if (auto s = read_records(i, records); !s) return s;
+      continue;
+    }
+    auto reader = MflowReader::open(files_[i]);
+    if (!reader) return tl::unexpected(reader.error());
+    for (;;) {
+      auto more = reader->next_block();
+      if (!more) return fail(more.error().code, "{}: {}", files_[i], more.error().message);
+      if (!*more) break;
+      if (auto s = deliver(reader->block()); !s) return s;
+    }
+  }
+  return finish_records(records);
 }
 
 AnomalyCounters FlowInputSet::anomalies() const {

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "mamori/flow/filter/filter.hpp"
+#include "mamori/flow/filter/selection.hpp"
+#include "mamori/flow/mflow/column_batch.hpp"
 #include "mamori/flow/source/flow_input.hpp"
 
 namespace mamori::flow {
@@ -21,9 +24,16 @@ class FlowInputSet {
   // Checks every file and resolves its kind before anything is read.
   static Result<FlowInputSet> open(std::vector<std::string> files, FlowInputOptions options);
 
-  // Reads all files in order. On a damaged file, every flow decoded before
-  // the damage has been delivered when the error is returned.
-  Status for_each_batch(const FlowBatchSink& sink);
+  // Reads all files in order and delivers the flows that match `filter`
+  // (null: all). On a damaged file, every flow decoded before the damage has
+  // been delivered when the error is returned. .mflow files are scanned with
+  // the filter pushed down to their columns.
+  Status for_each_batch(const FlowBatchSink& sink, const Filter* filter = nullptr);
+
+  // The same stream as column batches with a selection of matching rows
+  // (null selection: all rows), for aggregations that read few columns.
+  using ColumnSink = std::function<Status(ColumnSource&, const Selection*)>;
+  Status for_each_columns(const ColumnSink& sink, const Filter* filter = nullptr);
 
   const ExportDecoder& decoder() const noexcept { return decoder_; }
   const FlowAssembler& assembler() const noexcept { return assembler_; }
@@ -34,12 +44,17 @@ class FlowInputSet {
 
  private:
   FlowInputSet(std::vector<std::string> files, std::vector<InputKind> kinds, FlowInputOptions options);
+  // Decodes the non-mflow file `index` into record batches.
+  Status read_records(std::size_t index, const FlowBatchSink& sink);
+  Status finish_records(const FlowBatchSink& sink);
   std::vector<std::string> files_;
   std::vector<InputKind> kinds_;
   FlowInputOptions options_;
   ExportDecoder decoder_;
   FlowAssembler assembler_;
   CaptureCounters capture_;
+  bool used_decoder_ = false;
+  bool used_assembler_ = false;
 };
 
 }  // namespace mamori::flow

@@ -149,7 +149,7 @@ class FilterVsNfdump : public ::testing::Test {
   }
 
   void SetUp() override {
-    if (file_.empty()) GTEST_SKIP() << "nfcapd/nfdump not available or capture failed";
+    ASSERT_FALSE(file_.empty()) << "nfcapd/nfdump missing (scripts/test.sh installs them) or nfcapd stored nothing";
   }
 
   // The ids nfdump selects with `expr`; nullopt if nfdump rejects it.
