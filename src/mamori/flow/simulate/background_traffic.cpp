@@ -95,7 +95,12 @@ Result<std::unique_ptr<BackgroundTraffic>> BackgroundTraffic::create(const Backg
 }
 
 BackgroundTraffic::BackgroundTraffic(const BackgroundConfig& config)
-    : config_(config), plan_(AddressPlan::japan()), rng_(mix_seed(config.seed, 0)) {
+    : config_(config),
+      plan_(AddressPlan::japan()),
+      rng_(mix_seed(config.seed, 0)),
+      // Responses and the next piece of a long session are due within one
+      // active timeout (plus round trips and pings) of the window that made them.
+      waiting_(config.active_timeout_ns + 16 * kNsPerSecond, config.start_ns) {
   // Records start on whole milliseconds, as every export format carries them.
   config_.start_ns -= config_.start_ns % kNsPerMs;
   config_.active_timeout_ns -= config_.active_timeout_ns % kNsPerMs;
@@ -165,6 +170,12 @@ void BackgroundTraffic::build_hosts() {
     activity[i] = rng.lognormal(1.0, 1.2);
   }
   subscriber_pick_ = AliasTable(activity);
+  subscriber_v4_.reserve(subscribers_.size());
+  subscriber_v6_.reserve(subscribers_.size());
+  for (const Host& h : subscribers_) {
+    subscriber_v4_.push_back(h.v4.v4_value());
+    subscriber_v6_.push_back(h.v6);
+  }
 
   // Servers: a few pinned so every role (and a domestic web and mail server)
   // exists however small the pool, then roles and countries by share.
@@ -265,13 +276,7 @@ void BackgroundTraffic::emit_until(TimeNs until, FlowBatch& out) {
   until_ = until;
   staged_flows_.clear();
   staged_keys_.clear();
-  while (!waiting_keys_.empty() && waiting_keys_.front().start < until) {
-    std::pop_heap(waiting_keys_.begin(), waiting_keys_.end(), later);
-    const std::uint32_t slot = waiting_keys_.back().slot;
-    waiting_keys_.pop_back();
-    free_slots_.push_back(slot);
-    advance(waiting_[slot]);
-  }
+  waiting_.drain_before(until, [this](Waiting&& w) { advance(w); });
   for (;;) {
     const TimeNs start = config_.start_ns + static_cast<TimeNs>(clock_s_ * 1e3) * kNsPerMs;
     if (start >= until) break;
@@ -281,11 +286,9 @@ void BackgroundTraffic::emit_until(TimeNs until, FlowBatch& out) {
   std::sort(staged_keys_.begin(), staged_keys_.end(), [](const Key& x, const Key& y) {
     return x.start != y.start ? x.start < y.start : x.seq < y.seq;
   });
-  const std::size_t base = out.flows.size();
-  out.flows.resize(base + staged_keys_.size());
-  out.labels.resize(base + staged_keys_.size(), kBackgroundLabel);
-  FlowRecord* dst = out.flows.data() + base;
-  for (const Key& k : staged_keys_) *dst++ = staged_flows_[k.slot];
+  out.flows.reserve(out.flows.size() + staged_keys_.size());
+  for (const Key& k : staged_keys_) out.flows.push_back(staged_flows_[k.slot]);
+  out.labels.resize(out.flows.size(), kBackgroundLabel);
 }
 
 void BackgroundTraffic::stage(const FlowRecord& flow, std::uint64_t seq) {
@@ -344,17 +347,7 @@ void BackgroundTraffic::advance(Waiting w) {
   while (w.piece < w.pieces) {
     const TimeNs start = piece_start(w);
     if (start >= until_) {
-      std::uint32_t slot;
-      if (!free_slots_.empty()) {
-        slot = free_slots_.back();
-        free_slots_.pop_back();
-        waiting_[slot] = w;
-      } else {
-        slot = static_cast<std::uint32_t>(waiting_.size());
-        waiting_.push_back(w);
-      }
-      waiting_keys_.push_back({start, w.seq | w.piece, slot});
-      std::push_heap(waiting_keys_.begin(), waiting_keys_.end(), later);
+      waiting_.push(start, w);
       return;
     }
     if (piece_of(w, piece)) stage(piece, w.seq | w.piece);
@@ -483,8 +476,9 @@ void BackgroundTraffic::generate_session(TimeNs start, Service service) {
   const std::uint64_t udp_header = v6 ? 48 : 28;
 
   auto subscriber = [&]() -> Endpoint {
-    const Host& h = subscribers_[subscriber_pick_.pick(rng_)];
-    return {v6 ? h.v6 : h.v4, static_cast<std::uint16_t>(rng_.between(32768, 60999)), h.interface};
+    const std::uint32_t i = subscriber_pick_.pick(rng_);
+    return {v6 ? subscriber_v6_[i] : IpAddress::v4(subscriber_v4_[i]),
+            static_cast<std::uint16_t>(rng_.between(32768, 60999)), static_cast<std::uint16_t>(1 + i % 8)};
   };
   auto server_of = [&](const Host& h, std::uint16_t port) -> Endpoint { return {v6 ? h.v6 : h.v4, port, h.interface}; };
   auto pick_server = [&](Role role) -> const Host& {

@@ -15,6 +15,7 @@
 #include "mamori/flow/simulate/address_plan.hpp"
 #include "mamori/flow/simulate/diurnal.hpp"
 #include "mamori/flow/simulate/random.hpp"
+#include "mamori/flow/simulate/time_wheel.hpp"
 #include "mamori/flow/simulate/traffic_source.hpp"
 
 namespace mamori::flow::sim {
@@ -112,6 +113,10 @@ class BackgroundTraffic final : public TrafficSource {
   AddressPlan plan_;
   Rng rng_;
   std::vector<Host> subscribers_;
+  // Hot copies of the subscribers' addresses: drawing a subscriber is the
+  // model's most frequent random memory access, so it touches 4 or 16 bytes.
+  std::vector<std::uint32_t> subscriber_v4_;
+  std::vector<IpAddress> subscriber_v6_;
   std::vector<Host> servers_;
   std::vector<Host> resolvers_;
   std::vector<Host> time_servers_;  // well-known NTP servers besides the pool's
@@ -144,17 +149,12 @@ class BackgroundTraffic final : public TrafficSource {
     std::uint64_t seq;
     std::uint32_t slot;
   };
-  static bool later(const Key& a, const Key& b) noexcept {
-    return a.start != b.start ? a.start > b.start : a.seq > b.seq;
-  }
   bool piece_of(const Waiting& w, FlowRecord& out) const noexcept;
   TimeNs piece_start(const Waiting& w) const noexcept;
   // Stages the ready pieces of `w` and parks the rest (at most one entry).
   void advance(Waiting w);
   void stage(const FlowRecord& flow, std::uint64_t seq);
-  std::vector<Key> waiting_keys_;  // a min-heap on (start, seq)
-  std::vector<Waiting> waiting_;   // slots; free ones listed in free_slots_
-  std::vector<std::uint32_t> free_slots_;
+  TimeWheel<Waiting> waiting_;
   std::vector<FlowRecord> staged_flows_;
   std::vector<Key> staged_keys_;
   std::array<std::uint64_t, kServiceCount> sessions_{};
