@@ -16,6 +16,7 @@ class Netflow5Encoder final : public FlowEncoder {
 
   Netflow5Encoder(const EncoderOptions& options, ExportSink& sink);
 
+  using FlowEncoder::add;
   Status add(const FlowRecord& flow) override;
   Status flush() override;
   void announce_sampling(std::uint32_t rate) override { sampling_rate_ = rate; }

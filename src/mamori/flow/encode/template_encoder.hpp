@@ -17,6 +17,7 @@ inline constexpr std::uint16_t kTemplateSampling = 258;
 
 class TemplateEncoder : public FlowEncoder {
  public:
+  using FlowEncoder::add;
   Status add(const FlowRecord& flow) override;
   Status flush() override;
   void announce_sampling(std::uint32_t rate) override;
