@@ -25,19 +25,20 @@ enum : std::uint16_t {
   kIpv6DstAddr = 28,
   kSamplingInterval = 34,
   kSamplingAlgorithm = 35,
+  kIcmpType = 32,
   kDirection = 61,
 };
 constexpr std::uint16_t kScopeSystem = 1;
 
-constexpr std::array<TemplateField, 14> kV4 = {{
+constexpr std::array<TemplateField, 15> kV4 = {{
     {kFirstSwitched, 4}, {kLastSwitched, 4}, {kIpv4SrcAddr, 4}, {kIpv4DstAddr, 4}, {kL4SrcPort, 2},
-    {kL4DstPort, 2},     {kProtocol, 1},     {kTcpFlags, 1},    {kSrcTos, 1},      {kInPkts, 8},
-    {kInBytes, 8},       {kInputSnmp, 4},    {kOutputSnmp, 4},  {kDirection, 1},
+    {kL4DstPort, 2},     {kIcmpType, 2},     {kProtocol, 1},    {kTcpFlags, 1},    {kSrcTos, 1},
+    {kInPkts, 8},        {kInBytes, 8},      {kInputSnmp, 4},   {kOutputSnmp, 4},  {kDirection, 1},
 }};
-constexpr std::array<TemplateField, 14> kV6 = {{
+constexpr std::array<TemplateField, 15> kV6 = {{
     {kFirstSwitched, 4}, {kLastSwitched, 4}, {kIpv6SrcAddr, 16}, {kIpv6DstAddr, 16}, {kL4SrcPort, 2},
-    {kL4DstPort, 2},     {kProtocol, 1},     {kTcpFlags, 1},     {kSrcTos, 1},       {kInPkts, 8},
-    {kInBytes, 8},       {kInputSnmp, 4},    {kOutputSnmp, 4},   {kDirection, 1},
+    {kL4DstPort, 2},     {kIcmpType, 2},     {kProtocol, 1},     {kTcpFlags, 1},     {kSrcTos, 1},
+    {kInPkts, 8},        {kInBytes, 8},      {kInputSnmp, 4},    {kOutputSnmp, 4},   {kDirection, 1},
 }};
 constexpr std::array<TemplateField, 1> kSamplingScope = {{{kScopeSystem, 4}}};
 constexpr std::array<TemplateField, 2> kSamplingOptions = {{{kSamplingInterval, 4}, {kSamplingAlgorithm, 1}}};
@@ -69,14 +70,16 @@ void Netflow9Encoder::write_record(const FlowRecord& f, bool v6, std::byte* p) n
   }
   store_be16(p, f.src_port);
   store_be16(p + 2, f.dst_port);
-  p[4] = std::byte{f.proto};
-  p[5] = std::byte{f.tcp_flags};
-  p[6] = std::byte{f.tos};
-  store_be64(p + 7, exported_packets(f));
-  store_be64(p + 15, exported_bytes(f));
-  store_be32(p + 23, f.input_if);
-  store_be32(p + 27, f.output_if);
-  p[31] = std::byte{static_cast<std::uint8_t>(f.direction == Direction::egress ? 1 : 0)};
+  // Collectors differ on where v9 ICMP type/code live; nfdump reads ICMP_TYPE.
+  store_be16(p + 4, is_icmp(f.proto) ? f.dst_port : 0);
+  p[6] = std::byte{f.proto};
+  p[7] = std::byte{f.tcp_flags};
+  p[8] = std::byte{f.tos};
+  store_be64(p + 9, exported_packets(f));
+  store_be64(p + 17, exported_bytes(f));
+  store_be32(p + 25, f.input_if);
+  store_be32(p + 29, f.output_if);
+  p[33] = std::byte{static_cast<std::uint8_t>(f.direction == Direction::egress ? 1 : 0)};
 }
 
 void Netflow9Encoder::write_sampling_record() {

@@ -2,7 +2,8 @@
 // NetFlow v9 (RFC 3954) export: the header carries sysUptime and UNIX
 // seconds, flows carry FIRST/LAST_SWITCHED as sysUptime milliseconds, the
 // sequence number counts export packets, the source ID is the observation
-// domain. Templates 256/257 as in IPFIX; options template 258 (scope System)
+// domain. Templates 256/257 as in IPFIX plus ICMP_TYPE (32), which nfdump
+// reads for ICMP rather than L4_DST_PORT; options template 258 (scope System)
 // for SAMPLING_INTERVAL and SAMPLING_ALGORITHM.
 #include <span>
 

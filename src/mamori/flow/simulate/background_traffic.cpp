@@ -128,8 +128,8 @@ void BackgroundTraffic::warm_start() {
   }
   const AliasTable long_pick(shares);
   const double rate = session_rate_ * config_.diurnal.factor(config_.start_ns) * long_share;
-  const double window_s = std::min(3600.0, 2e6 / rate);
-  const auto window_ns = static_cast<TimeNs>(window_s * 1e9);
+  const double window_s = std::min(3600.0, 4e5 / rate);
+  const TimeNs window_ns = static_cast<TimeNs>(window_s) * kNsPerSecond;  // whole seconds keep starts on ms
   const TimeNs first = config_.start_ns > window_ns ? config_.start_ns - window_ns : 0;
   const Rng saved = rng_;
   rng_ = Rng(mix_seed(config_.seed, 3));
