@@ -366,7 +366,7 @@ void register_simulate_commands(CommandSet& commands) {
                      "flows); ipfix | netflow9 | netflow5 (export datagrams: to a pcap file with -o, or live with --to)")
       ->required();
   traffic.add_option("-o,--output", o->path, "Output file ('-' = standard output, text formats only)");
-  traffic.add_option("--to", o->to, "Send export datagrams to a collector, e.g. udp://127.0.0.1:4739");
+  traffic.add_option("--to", o->to, "Send export datagrams to a collector, e.g. udp://127.0.0.1:4739 (udp://:4739 = this host)");
   traffic.add_option("--seed", o->seed, "Random seed: the same seed and options give the same traffic")
       ->capture_default_str();
   traffic.add_option("--subscribers", o->subscribers, "Subscribers (domestic access-network customers)")

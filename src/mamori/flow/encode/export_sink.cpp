@@ -116,10 +116,11 @@ Result<UdpTarget> parse_udp_target(std::string_view url) {
   }
   unsigned port = 0;
   const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535 || host.empty()) {
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
     return fail(Errc::invalid_argument, "bad collector '{}' (expected udp://HOST:PORT with port 1-65535)", url);
   }
-  return UdpTarget{std::string(host), static_cast<std::uint16_t>(port)};
+  // No host means this machine: a test collector, never someone else's.
+  return UdpTarget{host.empty() ? std::string("127.0.0.1") : std::string(host), static_cast<std::uint16_t>(port)};
 }
 
 }  // namespace mamori::flow

@@ -90,7 +90,8 @@ class UdpExportSink final : public ExportSink {
   std::string last_error_;
 };
 
-// Parses "udp://HOST:PORT" (IPv6 hosts in brackets: udp://[::1]:2055).
+// Parses "udp://HOST:PORT" (IPv6 hosts in brackets: udp://[::1]:2055); an
+// empty host ("udp://:4739") is 127.0.0.1.
 struct UdpTarget {
   std::string host;
   std::uint16_t port = 0;

@@ -393,8 +393,11 @@ TEST(UdpTarget, ParsesHostsPortsAndRejectsGarbage) {
   ASSERT_TRUE(b);
   EXPECT_EQ(b->host, "::1");
   EXPECT_EQ(b->port, 2055);
+  auto local = parse_udp_target("udp://:9995");
+  ASSERT_TRUE(local);
+  EXPECT_EQ(local->host, "127.0.0.1");
   for (const char* bad : {"tcp://1.2.3.4:5", "udp://1.2.3.4", "udp://1.2.3.4:0", "udp://1.2.3.4:70000", "udp://::1:5",
-                          "udp://:5", "udp://[::1]"}) {
+                          "udp://[::1]", "udp://x:y"}) {
     EXPECT_FALSE(parse_udp_target(bad)) << bad;
   }
 }
