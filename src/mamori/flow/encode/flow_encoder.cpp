@@ -28,7 +28,7 @@ std::uint16_t default_collector_port(ExportFormat format) noexcept {
 
 Status validate(const EncoderOptions& options, ExportFormat format) {
   // The smallest datagram must hold a header, the templates and one IPv6 record.
-  const std::size_t minimum = format == ExportFormat::netflow5 ? 24 + 48 : 256;
+  const std::size_t minimum = format == ExportFormat::netflow5 ? 24 + 48 : 512;
   if (options.max_datagram < minimum || options.max_datagram > 65507) {
     return fail(Errc::invalid_argument, "datagram size must be {}..65507 bytes for {}, got {}", minimum,
                 export_format_name(format), options.max_datagram);

@@ -243,10 +243,12 @@ TEST_P(TemplateFormats, SamplingOptionsAndPadding) {
   options.observation_domain = 5;
   options.template_refresh_packets = 0;
   options.template_refresh_ns = 0;
+  options.max_datagram = 512;  // the smallest allowed still holds templates, options and an IPv6 record
   auto encoder = std::move(*make_flow_encoder(GetParam(), options, sink));
   encoder->announce_sampling(100);
   ASSERT_TRUE(encoder->add(simulated(50)));
   ASSERT_TRUE(encoder->flush());
+  for (const auto& d : sink.datagrams) EXPECT_LE(d.bytes.size(), 512u);
   TemplateDecoder decoder;
   const auto m = decoder.decode(sink.datagrams.front().bytes);
   const bool ipfix = GetParam() == ExportFormat::ipfix;
