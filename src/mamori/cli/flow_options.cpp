@@ -1,6 +1,7 @@
 #include "mamori/cli/flow_options.hpp"
 
 #include "mamori/core/output_file.hpp"
+#include "mamori/flow/mflow/mflow_writer.hpp"
 #include "mamori/flow/output/text_writers.hpp"
 
 namespace mamori::cli {
@@ -8,7 +9,14 @@ namespace mamori::cli {
 Result<std::unique_ptr<flow::FlowWriter>> FlowOutputOptions::open() const {
   auto format_kind = flow::parse_flow_format(format);
   if (!format_kind) return tl::unexpected(format_kind.error());
-  if (*format_kind == flow::FlowFormat::mflow) return flow::open_flow_writer(*format_kind, path);
+  if (*format_kind == flow::FlowFormat::mflow) {
+    auto codec_kind = flow::parse_mflow_codec(codec);
+    if (!codec_kind) return tl::unexpected(codec_kind.error());
+    flow::MflowWriterOptions options;
+    options.codec = *codec_kind;
+    options.level = level;
+    return flow::open_mflow_writer(path, options);
+  }
   auto field_list = flow::parse_flow_field_list(fields);
   if (!field_list) return tl::unexpected(field_list.error());
   auto out = OutputFile::open(path);
@@ -17,10 +25,7 @@ Result<std::unique_ptr<flow::FlowWriter>> FlowOutputOptions::open() const {
   return flow::make_jsonl_writer(std::move(*out), *field_list);
 }
 
-Result<std::function<bool(const flow::FlowRecord&)>> FlowOutputOptions::compiled_filter() const {
-  if (filter.empty()) return std::function<bool(const flow::FlowRecord&)>{};
-  return fail(Errc::unsupported, "--filter is not available yet");
-}
+Result<flow::Filter> FlowOutputOptions::compiled_filter() const { return flow::Filter::compile(filter); }
 
 namespace {
 
@@ -88,8 +93,17 @@ void add_output_options(CLI::App& cmd, FlowOutputOptions& options) {
   cmd.add_option("--fields", options.fields,
                  "Comma-separated fields for csv/jsonl, e.g. src_addr,dst_addr,bytes (default: all)");
   cmd.add_flag("--no-header", options.no_header, "CSV without the header line");
-  cmd.add_option("--filter", options.filter,
-                 "nfdump-style filter, e.g. 'proto udp and dst port 53', 'src net 192.0.2.0/24', 'bytes > 1000'");
+  cmd.add_option("--codec", options.codec, ".mflow compression: zstd (smaller) or lz4 (faster)")
+      ->check(CLI::IsMember({"zstd", "lz4"}))
+      ->default_str("zstd");
+  cmd.add_option("--level", options.level, ".mflow zstd level 1..19")->check(CLI::Range(1, 19))->default_str("3");
+  add_filter_option(cmd, options.filter);
+}
+
+void add_filter_option(CLI::App& cmd, std::string& filter) {
+  cmd.add_option("--filter", filter,
+                 "nfdump filter syntax, e.g. 'proto udp and dst port 53', 'src net 192.0.2.0/24', 'bytes > 1000' "
+                 "(docs/filter-syntax.md)");
 }
 
 }  // namespace mamori::cli

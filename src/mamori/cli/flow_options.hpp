@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "mamori/cli/command.hpp"
+#include "mamori/flow/filter/filter.hpp"
 #include "mamori/flow/output/flow_writer.hpp"
 #include "mamori/flow/source/flow_input_set.hpp"
 
@@ -17,13 +19,19 @@ struct FlowOutputOptions {
   std::string fields;
   std::string filter;
   bool no_header = false;
+  std::string codec = "zstd";
+  int level = 3;
 
   Result<std::unique_ptr<flow::FlowWriter>> open() const;
-  // An empty function when no filter was given.
-  Result<std::function<bool(const flow::FlowRecord&)>> compiled_filter() const;
+  // Matches everything when no --filter was given.
+  Result<flow::Filter> compiled_filter() const;
 };
 
 void add_input_options(CLI::App& cmd, flow::FlowInputOptions& options);
 void add_output_options(CLI::App& cmd, FlowOutputOptions& options);
+void add_filter_option(CLI::App& cmd, std::string& filter);
+
+// `mamori flows top`, in its own file.
+void register_flows_top_command(CommandSet& commands, CLI::App& flows);
 
 }  // namespace mamori::cli

@@ -70,11 +70,14 @@ struct ReadOptions {
 };
 
 int run_read(const ReadOptions& o) {
-  auto writer = o.output.open();
-  if (!writer) return report_error(writer.error().message);
+  auto filter = o.output.compiled_filter();
+  if (!filter) return report_error(filter.error().message, 2);
   auto source = FlowInputSet::open(o.files, o.input);
   if (!source) return report_error(source.error().message);
-  auto status = source->for_each_batch([&](std::span<const FlowRecord> flows) { return (*writer)->write(flows); });
+  auto writer = o.output.open();
+  if (!writer) return report_error(writer.error().message);
+  auto status = source->for_each_batch([&](std::span<const FlowRecord> flows) { return (*writer)->write(flows); },
+                                       &*filter);
   auto finished = (*writer)->finish();
   source->report_anomalies(stderr);
   if (!status) return report_error(status.error().message);
@@ -87,6 +90,7 @@ int run_read(const ReadOptions& o) {
 struct StatsOptions {
   std::vector<std::string> files;
   FlowInputOptions input;
+  std::string filter;
   bool json = false;
 };
 
@@ -106,13 +110,17 @@ struct Totals {
 };
 
 int run_stats(const StatsOptions& o) {
+  auto filter = Filter::compile(o.filter);
+  if (!filter) return report_error(filter.error().message, 2);
   auto source = FlowInputSet::open(o.files, o.input);
   if (!source) return report_error(source.error().message);
   Totals t;
-  auto status = source->for_each_batch([&](std::span<const FlowRecord> flows) -> Status {
-    for (const auto& f : flows) t.add(f);
-    return {};
-  });
+  auto status = source->for_each_batch(
+      [&](std::span<const FlowRecord> flows) -> Status {
+        for (const auto& f : flows) t.add(f);
+        return {};
+      },
+      &*filter);
   const auto& decoder = source->decoder();
   AnomalyCounters anomalies = source->anomalies();
   std::string out;
@@ -280,10 +288,10 @@ int run_collect(const CollectOptions& o) {
   // Filters, caps at --count, and writes one polled batch.
   auto deliver = [&]() -> Status {
     std::span<const FlowRecord> flows = batch;
-    if (*filter) {
+    if (!filter->matches_everything()) {
       selected.clear();
       for (const auto& f : batch)
-        if ((*filter)(f)) selected.push_back(f);
+        if (filter->matches(f)) selected.push_back(f);
       flows = selected;
     }
     if (o.count != 0 && records + flows.size() > o.count) flows = flows.first(o.count - records);
@@ -363,6 +371,7 @@ void register_flows_commands(CommandSet& commands) {
         ->required()
         ->check(CLI::ExistingFile);
     add_input_options(cmd, o->input);
+    add_filter_option(cmd, o->filter);
     cmd.add_flag("--json", o->json, "Print one JSON object instead of text");
   }
   {
@@ -382,6 +391,7 @@ void register_flows_commands(CommandSet& commands) {
         ->default_val(1.0);
     cmd.add_option("--port-file", o->port_file, "Write the bound port(s) to this file once listening");
   }
+  register_flows_top_command(commands, flows);
 }
 
 }  // namespace mamori::cli

@@ -25,7 +25,10 @@ Result<PcapFile> PcapFile::open(const std::string& path) {
   if (p == nullptr) return fail(Errc::io_error, "{}: cannot read capture: {}", path, errbuf);
   auto handle = std::make_unique<Handle>();
   handle->pcap = p;
-  const auto link = static_cast<std::uint32_t>(pcap_datalink(p));
+  // libpcap reports DLT_ values, which differ from the file's LINKTYPE_ for a few
+  // types (raw IP is DLT 12 or 14 on Linux, LINKTYPE 101): report LINKTYPE_.
+  auto link = static_cast<std::uint32_t>(pcap_datalink(p));
+  if (link == DLT_RAW || link == 14) link = 101;
   return PcapFile(std::move(handle), path, link);
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mamori/flow/capture/pcap_file.hpp"
+#include "mamori/flow/mflow/mflow_format.hpp"
 #include "mamori/flow/packet/packet_parser.hpp"
 
 namespace mamori::flow {
@@ -13,8 +14,6 @@ namespace mamori::flow {
 namespace {
 
 constexpr std::size_t kBatchSize = 8192;
-// "MFLOW" magic, see docs/mflow-format.md.
-constexpr char kMflowMagic[] = {'M', 'F', 'L', 'O', 'W'};
 constexpr int kSniffPackets = 16;
 
 Status flush_batch(std::vector<FlowRecord>& batch, const FlowBatchSink& sink) {
@@ -50,7 +49,9 @@ Result<InputKind> detect_input_kind(const std::string& path) {
   std::byte head[8] = {};
   const std::size_t n = std::fread(head, 1, sizeof head, f);
   std::fclose(f);
-  if (n >= sizeof kMflowMagic && std::memcmp(head, kMflowMagic, sizeof kMflowMagic) == 0) return InputKind::mflow;
+  if (n >= mflow::kFileMagic.size() && std::memcmp(head, mflow::kFileMagic.data(), mflow::kFileMagic.size()) == 0) {
+    return InputKind::mflow;
+  }
   if (!looks_like_capture(Bytes(head, n))) {
     return fail(Errc::unsupported, "{}: neither a pcap/pcapng capture nor an .mflow file", path);
   }
