@@ -8,6 +8,9 @@ namespace mamori::flow::detail {
 namespace {
 
 constexpr std::uint64_t kNtpToUnixSeconds = 2208988800ULL;
+// Copying a blank record compiles to vector moves; value-initialising one
+// in place compiles to `rep stos`, whose start-up cost dominates at this size.
+const FlowRecord kBlankRecord{};
 
 // Optional inputs of a record that need combining once all fields are read.
 struct RecordExtras {
@@ -33,24 +36,48 @@ struct RecordExtras {
     kPacketInterval = 1u << 18,
     kSrc6 = 1u << 19,
     kDst6 = 1u << 20,
+    kIpVersion = 1u << 21,
+    kReverse = 1u << 22,
+    kPhysIn = 1u << 23,
+    kPhysOut = 1u << 24,
+    kIcmpType = 1u << 25,
+    kIcmpCode = 1u << 26,
+    kObservation = 1u << 27,
+    kPacketSpace = 1u << 28,
+    kFrameSize = 1u << 29,
+    kFrame = 1u << 30,
+    kIpHeader = 1u << 31,
   };
+  // Only `present` is initialised: every other member is read only when its
+  // bit is set, which keeps the per-record set-up to one store (this struct is
+  // built for every record on the decoder's hot path).
   std::uint32_t present = 0;
-  std::uint64_t total_packets = 0, total_bytes = 0, post_packets = 0, post_bytes = 0;
-  std::uint64_t reverse_packets = 0, reverse_bytes = 0;
-  std::uint8_t reverse_tcp_flags = 0;
-  std::uint32_t start_uptime = 0, end_uptime = 0;
-  std::uint32_t phys_in = 0, phys_out = 0;
-  std::uint32_t sampling_interval = 0, packet_interval = 0, packet_space = 0;
-  std::uint64_t sampler_id = 0;
-  std::uint64_t system_init_ms = 0;
-  std::uint8_t icmp_type = 0, icmp_code = 0;
-  std::uint16_t icmp_type_code = 0;
-  TimeNs observation_ns = 0;
+  std::uint64_t total_packets, total_bytes, post_packets, post_bytes;
+  std::uint64_t reverse_packets, reverse_bytes;
+  std::uint8_t reverse_tcp_flags;
+  std::uint32_t start_uptime, end_uptime;
+  std::uint32_t phys_in, phys_out;
+  std::uint32_t sampling_interval, packet_interval, packet_space;
+  std::uint64_t sampler_id;
+  std::uint64_t system_init_ms;
+  std::uint8_t icmp_type, icmp_code;
+  std::uint16_t icmp_type_code;
+  TimeNs observation_ns;
   IpAddress src6, dst6;
-  std::uint8_t ip_version = 0;
-  std::uint32_t frame_size = 0;
+  std::uint8_t ip_version;
+  std::uint32_t frame_size;
   Bytes frame;
   Bytes ip_header;
+
+  bool has(std::uint32_t bits) const noexcept { return (present & bits) != 0; }
+  // Reverse (RFC 5103) counters and flags, defaulting to zero.
+  void touch_reverse() noexcept {
+    if (!has(kReverse)) {
+      reverse_packets = reverse_bytes = 0;
+      reverse_tcp_flags = 0;
+      present |= kReverse;
+    }
+  }
 };
 
 inline TimeNs ntp_to_ns(std::uint64_t ntp) noexcept {
@@ -61,7 +88,7 @@ inline TimeNs ntp_to_ns(std::uint64_t ntp) noexcept {
 }
 
 // Reads one field into the record. `p` points at the value, `n` its length.
-inline void apply_field(FieldOp op, const std::byte* p, std::size_t n, FlowRecord& r, RecordExtras& x,
+[[gnu::always_inline]] inline void apply_field(FieldOp op, const std::byte* p, std::size_t n, FlowRecord& r, RecordExtras& x,
                         const MessageContext& ctx) noexcept {
   switch (op) {
     case FieldOp::skip: break;
@@ -81,7 +108,10 @@ inline void apply_field(FieldOp op, const std::byte* p, std::size_t n, FlowRecor
       x.dst6 = IpAddress::v6(p);
       x.present |= RecordExtras::kDst6;
       break;
-    case FieldOp::ip_version: x.ip_version = load_u8(p); break;
+    case FieldOp::ip_version:
+      x.ip_version = load_u8(p);
+      x.present |= RecordExtras::kIpVersion;
+      break;
     case FieldOp::src_port: r.src_port = static_cast<std::uint16_t>(load_be_var(p, n)); break;
     case FieldOp::dst_port: r.dst_port = static_cast<std::uint16_t>(load_be_var(p, n)); break;
     case FieldOp::proto: r.proto = load_u8(p); break;
@@ -111,9 +141,18 @@ inline void apply_field(FieldOp op, const std::byte* p, std::size_t n, FlowRecor
       x.post_bytes = load_be_var(p, n);
       x.present |= RecordExtras::kPostBytes;
       break;
-    case FieldOp::reverse_packets: x.reverse_packets = load_be_var(p, n); break;
-    case FieldOp::reverse_bytes: x.reverse_bytes = load_be_var(p, n); break;
-    case FieldOp::reverse_tcp_flags: x.reverse_tcp_flags = static_cast<std::uint8_t>(load_be_var(p, n)); break;
+    case FieldOp::reverse_packets:
+      x.touch_reverse();
+      x.reverse_packets = load_be_var(p, n);
+      break;
+    case FieldOp::reverse_bytes:
+      x.touch_reverse();
+      x.reverse_bytes = load_be_var(p, n);
+      break;
+    case FieldOp::reverse_tcp_flags:
+      x.touch_reverse();
+      x.reverse_tcp_flags = static_cast<std::uint8_t>(load_be_var(p, n));
+      break;
     case FieldOp::input_if:
       r.input_if = static_cast<std::uint32_t>(load_be_var(p, n));
       x.present |= RecordExtras::kInputIf;
@@ -122,8 +161,14 @@ inline void apply_field(FieldOp op, const std::byte* p, std::size_t n, FlowRecor
       r.output_if = static_cast<std::uint32_t>(load_be_var(p, n));
       x.present |= RecordExtras::kOutputIf;
       break;
-    case FieldOp::input_phys_if: x.phys_in = static_cast<std::uint32_t>(load_be_var(p, n)); break;
-    case FieldOp::output_phys_if: x.phys_out = static_cast<std::uint32_t>(load_be_var(p, n)); break;
+    case FieldOp::input_phys_if:
+      x.phys_in = static_cast<std::uint32_t>(load_be_var(p, n));
+      x.present |= RecordExtras::kPhysIn;
+      break;
+    case FieldOp::output_phys_if:
+      x.phys_out = static_cast<std::uint32_t>(load_be_var(p, n));
+      x.present |= RecordExtras::kPhysOut;
+      break;
     case FieldOp::direction:
       // IPFIX flowDirection: 0 ingress, 1 egress.
       r.direction = load_u8(p) == 0 ? Direction::ingress : Direction::egress;
@@ -179,14 +224,21 @@ inline void apply_field(FieldOp op, const std::byte* p, std::size_t n, FlowRecor
     case FieldOp::observation_ms:
       // Event records (e.g. NAT logging) carry one observation time instead of start/end.
       x.observation_ns = load_be64(p) * kNsPerMs;
+      x.present |= RecordExtras::kObservation;
       break;
     case FieldOp::icmp_type_code:
       // Templates often carry both a port and an ICMP field; the protocol decides later.
       x.icmp_type_code = load_be16(p);
       x.present |= RecordExtras::kIcmpTypeCode;
       break;
-    case FieldOp::icmp_type: x.icmp_type = load_u8(p); break;
-    case FieldOp::icmp_code: x.icmp_code = load_u8(p); break;
+    case FieldOp::icmp_type:
+      x.icmp_type = load_u8(p);
+      x.present |= RecordExtras::kIcmpType;
+      break;
+    case FieldOp::icmp_code:
+      x.icmp_code = load_u8(p);
+      x.present |= RecordExtras::kIcmpCode;
+      break;
     case FieldOp::sampling_interval:
       x.sampling_interval = static_cast<std::uint32_t>(load_be_var(p, n));
       x.present |= RecordExtras::kSamplingInterval;
@@ -195,7 +247,10 @@ inline void apply_field(FieldOp op, const std::byte* p, std::size_t n, FlowRecor
       x.packet_interval = static_cast<std::uint32_t>(load_be_var(p, n));
       x.present |= RecordExtras::kPacketInterval;
       break;
-    case FieldOp::sampling_packet_space: x.packet_space = static_cast<std::uint32_t>(load_be_var(p, n)); break;
+    case FieldOp::sampling_packet_space:
+      x.packet_space = static_cast<std::uint32_t>(load_be_var(p, n));
+      x.present |= RecordExtras::kPacketSpace;
+      break;
     case FieldOp::sampler_id:
       x.sampler_id = load_be_var(p, n);
       x.present |= RecordExtras::kSamplerId;
@@ -204,9 +259,18 @@ inline void apply_field(FieldOp op, const std::byte* p, std::size_t n, FlowRecor
       x.system_init_ms = load_be64(p);
       x.present |= RecordExtras::kSystemInit;
       break;
-    case FieldOp::datalink_frame_size: x.frame_size = static_cast<std::uint32_t>(load_be_var(p, n)); break;
-    case FieldOp::datalink_frame: x.frame = Bytes(p, n); break;
-    case FieldOp::ip_header_section: x.ip_header = Bytes(p, n); break;
+    case FieldOp::datalink_frame_size:
+      x.frame_size = static_cast<std::uint32_t>(load_be_var(p, n));
+      x.present |= RecordExtras::kFrameSize;
+      break;
+    case FieldOp::datalink_frame:
+      x.frame = Bytes(p, n);
+      x.present |= RecordExtras::kFrame;
+      break;
+    case FieldOp::ip_header_section:
+      x.ip_header = Bytes(p, n);
+      x.present |= RecordExtras::kIpHeader;
+      break;
   }
 }
 
@@ -215,7 +279,8 @@ inline std::uint32_t own_sampling_rate(const RecordExtras& x) noexcept {
   if ((x.present & RecordExtras::kSamplingInterval) && x.sampling_interval > 0) return x.sampling_interval;
   if ((x.present & RecordExtras::kPacketInterval) && x.packet_interval > 0) {
     // PSAMP systematic count-based sampling: select `interval` packets out of every `interval + space`.
-    const std::uint64_t period = static_cast<std::uint64_t>(x.packet_interval) + x.packet_space;
+    const std::uint64_t space = x.has(RecordExtras::kPacketSpace) ? x.packet_space : 0;
+    const std::uint64_t period = static_cast<std::uint64_t>(x.packet_interval) + space;
     const std::uint64_t rate = period / x.packet_interval;
     return rate > 0xffffffffULL ? 0xffffffffU : static_cast<std::uint32_t>(rate == 0 ? 1 : rate);
   }
@@ -245,7 +310,8 @@ bool finish_flow(FlowRecord& r, RecordExtras& x, const MessageContext& ctx, cons
     // IP version field decides, else whichever family has a non-zero address.
     const bool have_v4 = (x.present & RecordExtras::kSrc) &&
                          !(r.src_addr.v4_value() == 0 && r.dst_addr.v4_value() == 0);
-    const bool use_v6 = x.ip_version == 6 || (x.ip_version != 4 && !have_v4 &&
+    const std::uint8_t version = x.has(RecordExtras::kIpVersion) ? x.ip_version : 0;
+    const bool use_v6 = version == 6 || (version != 4 && !have_v4 &&
                                               !(x.src6.is_unspecified() && x.dst6.is_unspecified()));
     if (use_v6 || !(x.present & RecordExtras::kSrc)) {
       r.src_addr = x.src6;
@@ -259,8 +325,8 @@ bool finish_flow(FlowRecord& r, RecordExtras& x, const MessageContext& ctx, cons
     PacketSummary pkt;
     Anomaly why{};
     bool parsed = false;
-    if (!x.frame.empty()) parsed = parse_packet(LinkType::ethernet, x.frame, pkt, why);
-    else if (!x.ip_header.empty()) parsed = parse_ip_packet(x.ip_header, pkt, why);
+    if (x.has(RecordExtras::kFrame) && !x.frame.empty()) parsed = parse_packet(LinkType::ethernet, x.frame, pkt, why);
+    else if (x.has(RecordExtras::kIpHeader) && !x.ip_header.empty()) parsed = parse_ip_packet(x.ip_header, pkt, why);
     if (!parsed) {
       ++state.stats.non_flow_records;
       return false;
@@ -274,7 +340,8 @@ bool finish_flow(FlowRecord& r, RecordExtras& x, const MessageContext& ctx, cons
     r.tos = pkt.tos;
     if (!(x.present & RecordExtras::kPackets)) {
       r.raw_packets = 1;
-      r.raw_bytes = x.frame_size != 0 ? x.frame_size : static_cast<std::uint64_t>(x.frame.size());
+      const std::uint64_t captured = x.has(RecordExtras::kFrame) ? x.frame.size() : x.ip_header.size();
+      r.raw_bytes = x.has(RecordExtras::kFrameSize) && x.frame_size != 0 ? x.frame_size : captured;
       x.present |= RecordExtras::kPackets | RecordExtras::kBytes;
     }
   }
@@ -286,19 +353,21 @@ bool finish_flow(FlowRecord& r, RecordExtras& x, const MessageContext& ctx, cons
     if (x.present & RecordExtras::kTotalBytes) r.raw_bytes = x.total_bytes;
     else if (x.present & RecordExtras::kPostBytes) r.raw_bytes = x.post_bytes;
   }
-  if (!(x.present & RecordExtras::kInputIf) && x.phys_in != 0) r.input_if = x.phys_in;
-  if (!(x.present & RecordExtras::kOutputIf) && x.phys_out != 0) r.output_if = x.phys_out;
+  if (!x.has(RecordExtras::kInputIf) && x.has(RecordExtras::kPhysIn)) r.input_if = x.phys_in;
+  if (!x.has(RecordExtras::kOutputIf) && x.has(RecordExtras::kPhysOut)) r.output_if = x.phys_out;
   if (is_icmp(r.proto)) {
     if (x.present & RecordExtras::kIcmpTypeCode) {
       r.dst_port = x.icmp_type_code;
-    } else if (x.icmp_type != 0 || x.icmp_code != 0) {
-      r.dst_port = static_cast<std::uint16_t>(x.icmp_type << 8 | x.icmp_code);
+    } else if (x.has(RecordExtras::kIcmpType | RecordExtras::kIcmpCode)) {
+      const unsigned type = x.has(RecordExtras::kIcmpType) ? x.icmp_type : 0;
+      const unsigned code = x.has(RecordExtras::kIcmpCode) ? x.icmp_code : 0;
+      r.dst_port = static_cast<std::uint16_t>(type << 8 | code);
     }
     r.src_port = 0;
   }
 
   // Timestamps: absolute fields win; sysUpTime-relative ones need a clock base.
-  const TimeNs export_ns = x.observation_ns != 0 ? x.observation_ns : ctx.export_ms * kNsPerMs;
+  const TimeNs export_ns = x.has(RecordExtras::kObservation) ? x.observation_ns : ctx.export_ms * kNsPerMs;
   if (!(x.present & RecordExtras::kStart)) {
     if (x.present & RecordExtras::kStartUptime) {
       r.start_ns = uptime_to_ns(x.start_uptime, ctx, domain, export_ns);
@@ -349,7 +418,8 @@ std::size_t decode_data_set(DecoderState& state, const FlowTemplate& t, Bytes bo
   std::size_t records = 0;
   if (t.record_length == 0) return 0;
   while (static_cast<std::size_t>(end - p) >= t.record_length) {
-    FlowRecord r;
+    // Decoded in place at the end of `out`; taken back if it is not a flow.
+    FlowRecord& r = out.emplace_back(kBlankRecord);
     RecordExtras x;
     const std::byte* rec = p;
     if (t.fixed_length) {
@@ -383,12 +453,14 @@ std::size_t decode_data_set(DecoderState& state, const FlowTemplate& t, Bytes bo
         p += n;
       }
       if (!ok) {
+        out.pop_back();
         state.anomalies.add(Anomaly::varlen_overrun);
         return records;
       }
     }
     ++records;
     if (t.is_options) {
+      out.pop_back();
       ++state.stats.options_records;
       apply_options_record(x, domain);
       continue;
@@ -396,13 +468,15 @@ std::size_t decode_data_set(DecoderState& state, const FlowTemplate& t, Bytes bo
     r.exporter = ctx.exporter;
     r.observation_domain = ctx.domain;
     r.source = source;
-    if (!finish_flow(r, x, ctx, domain, state)) continue;
-    out.push_back(r);
+    if (!finish_flow(r, x, ctx, domain, state)) {
+      out.pop_back();
+      continue;
+    }
     ++domain.flows;
     ++state.stats.flows;
-    if (x.reverse_packets != 0 || x.reverse_bytes != 0) {
+    if (x.has(RecordExtras::kReverse) && (x.reverse_packets != 0 || x.reverse_bytes != 0)) {
       // RFC 5103 biflow: the reverse direction becomes its own unidirectional record.
-      FlowRecord rev = r;
+      FlowRecord rev = r;  // a copy: emplacing may move `r`
       std::swap(rev.src_addr, rev.dst_addr);
       if (!is_icmp(rev.proto)) std::swap(rev.src_port, rev.dst_port);
       std::swap(rev.input_if, rev.output_if);
