@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the small synthetic seeds in fuzz/corpus/{sflow,packet}/.
+"""Writes the small synthetic seeds in fuzz/corpus/{sflow,packet,export_decoder}/.
 
 Every byte is built here (no shared captures are copied): sFlow datagrams with
 compact and expanded flow samples, raw Ethernet/IPv4/IPv6 headers, sampled
@@ -83,6 +83,48 @@ def datagram(samples, v6_agent=False):
     return u32(5) + agent + u32(3, 77, 123456, len(samples)) + b"".join(samples)
 
 
+def ipfix_message(sets, domain=1, seq=0):
+    body = b"".join(struct.pack("!HH", set_id, 4 + len(data)) + data for set_id, data in sets)
+    return struct.pack("!HHIII", 10, 16 + len(body), 1700000000, seq, domain) + body
+
+
+def v9_message(sets, source_id=0, uptime=600000):
+    body = b"".join(struct.pack("!HH", set_id, 4 + len(pad4(data))) + pad4(data) for set_id, data in sets)
+    return struct.pack("!HHIIII", 9, len(sets), uptime, 1700000000, 0, source_id) + body
+
+
+def export_decoder_seeds(sflow):
+    """One datagram each (first byte 0: the fuzzer does not split the input)."""
+    fields = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (6, 1), (2, 4), (1, 8), (152, 8), (153, 8)]
+    template = struct.pack("!HH", 256, len(fields)) + b"".join(struct.pack("!HH", *f) for f in fields)
+    record = (ipaddress.IPv4Address("198.51.100.1").packed + ipaddress.IPv4Address("203.0.113.9").packed +
+              struct.pack("!HHBBIQQQ", 51000, 443, 6, 0x1b, 12, 3400, 1699999995000, 1699999999990))
+    varlen = struct.pack("!HHHHHHIHH", 257, 3, 8, 4, 0x8000 | 12, 4, 9, 82, 0xFFFF)
+    varrec = ipaddress.IPv4Address("10.0.0.1").packed + b"\0\0\0\1" + b"\x03eth"
+    options = struct.pack("!HHH", 258, 3, 1) + struct.pack("!HHHHHH", 302, 8, 305, 4, 306, 4)
+    options_data = struct.pack("!QII", 42, 1, 999)
+    v9_fields = [(8, 4), (12, 4), (22, 4), (21, 4), (2, 4), (1, 4), (48, 1)]
+    v9_template = struct.pack("!HH", 260, len(v9_fields)) + b"".join(struct.pack("!HH", *f) for f in v9_fields)
+    v9_record = (ipaddress.IPv4Address("10.1.1.1").packed + ipaddress.IPv4Address("10.2.2.2").packed +
+                 struct.pack("!IIIIB", 590000, 599000, 4, 400, 1))
+    v9_options = struct.pack("!HHHHHHH", 261, 4, 8, 1, 4, 48, 1) + struct.pack("!HH", 34, 4)
+    v5 = struct.pack("!HHIIIIBBH", 5, 2, 600000, 1700000000, 0, 100, 1, 2, 0x4000 | 64) + b"".join(
+        ipaddress.IPv4Address("198.51.100.7").packed + ipaddress.IPv4Address("192.0.2.8").packed + b"\0" * 4 +
+        struct.pack("!HHIIIIHHBBBBHHBBH", 3, 4, 10, 1500, 590000, 599000, 53, 40000, 0, 0, 17, 0, 0, 0, 0, 0, 0)
+        for _ in range(2))
+    return {
+        "ipfix_template_data": b"\0" + ipfix_message([(2, template), (256, record * 2 + b"\0\0")]),
+        "ipfix_varlen_enterprise": b"\0" + ipfix_message([(2, varlen), (257, varrec)]),
+        "ipfix_options_sampling": b"\0" + ipfix_message([(3, options), (258, options_data), (2, template),
+                                                        (256, record)]),
+        "ipfix_withdrawal": b"\0" + ipfix_message([(2, template), (2, struct.pack("!HH", 256, 0)), (256, record)]),
+        "v9_template_options_data": b"\0" + v9_message([(1, v9_options), (261, struct.pack("!IBI", 0, 1, 512)),
+                                                        (0, v9_template), (260, v9_record)]),
+        "v5_two_records": b"\0" + v5,
+        "sflow_datagram": b"\0" + sflow["compact_ethernet"],
+    }
+
+
 def main():
     sflow = {
         "compact_ethernet": datagram([flow_sample([record(1001, u32(10, 0, 20, 0)),
@@ -114,7 +156,8 @@ def main():
         "sll2": bytes([3]) + bytes([20 + 28, 0]) + struct.pack("!HHIHBB8x", 0x0800, 0, 2, 1, 0, 6) +
         ip4("10.0.0.1", "10.0.0.2", 17, udp(1, 2, 0)),
     }
-    for sub, seeds in (("sflow", sflow), ("packet", packet)):
+    export = export_decoder_seeds(sflow)
+    for sub, seeds in (("sflow", sflow), ("packet", packet), ("export_decoder", export)):
         os.makedirs(os.path.join(ROOT, sub), exist_ok=True)
         for name, data in seeds.items():
             with open(os.path.join(ROOT, sub, name + ".bin"), "wb") as f:

@@ -74,7 +74,7 @@ Status FlowInputSet::for_each_batch(const FlowBatchSink& sink, const Filter* fil
     MflowScan scan(*reader, filtering ? filter : nullptr);
     for (;;) {
       auto n = scan.next_batch(batch);
-      if (!n) return fail(n.error().code, "{}: {}", files_[i], n.error().message);
+      if (!n) return tl::unexpected(n.error());  // names the file and the byte offset
       if (*n == 0) break;
       if (auto s = sink(batch); !s) return s;
     }
@@ -105,7 +105,7 @@ Status FlowInputSet::for_each_columns(const ColumnSink& sink, const Filter* filt
     if (!reader) return tl::unexpected(reader.error());
     for (;;) {
       auto more = reader->next_block();
-      if (!more) return fail(more.error().code, "{}: {}", files_[i], more.error().message);
+      if (!more) return tl::unexpected(more.error());
       if (!*more) break;
       if (auto s = deliver(reader->block()); !s) return s;
     }
