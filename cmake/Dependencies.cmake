@@ -10,6 +10,13 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 
+# Ledger: SQLite store, Ed25519 (libsodium), SHA-256 (OpenSSL libcrypto: SHA-NI/AVX2
+# code paths), Boost.JSON for entry bodies and test vectors.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(Boost 1.81 REQUIRED COMPONENTS json)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+
 if(MAMORI_TESTS)
   find_package(GTest REQUIRED)
 endif()
