@@ -79,6 +79,11 @@ Result<Hash> Ledger::root_at(std::uint64_t size) {
   return tree_.root_at(size);
 }
 
+Result<Hash> Ledger::leaf_hash(std::uint64_t index) {
+  if (auto ok = flush(); !ok) return tl::unexpected(ok.error());
+  return tree_.node(0, index);
+}
+
 Result<SignedCheckpoint> Ledger::checkpoint(const crypto::SigningKey& log_key, std::string_view origin) {
   if (auto ok = flush(); !ok) return tl::unexpected(ok.error());
   auto stored_origin = store_->get_meta(meta::origin);

@@ -75,6 +75,8 @@ class Ledger {
   std::uint64_t size() const noexcept { return tree_.size(); }
   std::uint64_t committed_size() const noexcept { return committed_; }
   Result<Hash> root_at(std::uint64_t size);
+  // The leaf hash the tree holds for entry `index`.
+  Result<Hash> leaf_hash(std::uint64_t index);
 
   // Signs the current head. The first checkpoint fixes the origin (default:
   // the key name) and the log key in the store; later ones must match both.

@@ -82,6 +82,24 @@ Result<WitnessResult> witness_latest_checkpoint(Ledger& ledger, const crypto::Si
     }
   }
 
+  // Audit what is new since the last cosignature (everything, the first
+  // time): each entry must still hash to the leaf the tree holds for it.
+  if (!out.already_witnessed) {
+    const std::uint64_t from = previous ? previous->size : 0;
+    std::uint64_t expected = from;
+    auto st = store.scan_entries(from, cp.size - from, [&](const StoredEntry& row) -> Status {
+      if (row.entry.index != expected) return fail(Errc::corrupt, "entry {} is missing", expected);
+      auto leaf = ledger.leaf_hash(expected);
+      if (!leaf) return tl::unexpected(leaf.error());
+      if (entry_leaf_hash(row.entry) != *leaf || row.leaf_hash != *leaf)
+        return fail(Errc::corrupt, "entry {} does not match its leaf hash", expected);
+      ++expected;
+      return {};
+    });
+    if (st && expected != cp.size) st = fail(Errc::corrupt, "entries {}..{} are missing", expected, cp.size - 1);
+    if (!st) return fail(Errc::corrupt, "witness: refusing checkpoint {}: {}", (*latest)->id, st.error().message);
+  }
+
   crypto::Note note = opened->note;
   if (out.already_witnessed) {
     for (auto& s : existing) note.signatures.push_back(std::move(s));

@@ -1,8 +1,10 @@
 #pragma once
 // The overseer as a witness: it countersigns the ledger's latest checkpoint
-// only after checking the log's signature on it and that the log is an
+// only after checking the log's signature on it, that the log is an
 // append-only extension of the last checkpoint this witness cosigned (its own
-// earlier cosignature is re-verified first, so that anchor cannot be forged).
+// earlier cosignature is re-verified first, so that anchor cannot be forged),
+// and that every entry appended since then still hashes to its leaf (the
+// whole log the first time). Older entries are `verify`'s job.
 #include <cstdint>
 #include <string>
 
