@@ -7,7 +7,7 @@ namespace mamori::ledger {
 
 namespace {
 
-constexpr std::size_t kMaxCachedChunks = 4096;  // 32 MiB of node hashes
+constexpr std::size_t kMaxCachedChunks = 8192;  // 64 MiB of node hashes
 
 std::uint64_t cache_key(unsigned level, std::uint64_t chunk) noexcept { return std::uint64_t{level} << 58 | chunk; }
 
