@@ -36,6 +36,25 @@ Result<Ledger> open_ledger(const std::string& path, bool create, bool read_only)
   return Ledger::open(std::move(*store));
 }
 
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
 void print_hash_list(std::string& out, const std::vector<Hash>& hashes) {
   out += '[';
   for (std::size_t i = 0; i < hashes.size(); ++i) {
@@ -193,8 +212,12 @@ int run_show(const ShowOptions& o) {
     const std::size_t n = format_rfc3339(e.time, time_buf);
     std::string line;
     if (o.json) {
-      line = fmt::format(R"({{"index":{},"time":"{}","kind":"{}","actor":"{}","body":{},"leaf_hash":"{}"}})", e.index,
-                         std::string_view(time_buf, n), e.kind, e.actor, e.body, b64(row.leaf_hash));
+      // A body that is not canonical JSON (a tampered row) is shown as a string, so every line stays valid JSON.
+      auto canonical = canonicalize_body(e.body);
+      const bool as_json = canonical && *canonical == e.body;
+      line = fmt::format(R"({{"index":{},"time":"{}","kind":{},"actor":{},"{}":{},"leaf_hash":"{}"}})", e.index,
+                         std::string_view(time_buf, n), json_string(e.kind), json_string(e.actor),
+                         as_json ? "body" : "body_raw", as_json ? e.body : json_string(e.body), b64(row.leaf_hash));
     } else {
       line = fmt::format("{} {} {} {} {}", e.index, std::string_view(time_buf, n), e.kind, e.actor, e.body);
     }
