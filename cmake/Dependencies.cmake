@@ -4,7 +4,6 @@ find_package(Threads REQUIRED)
 find_package(tl-expected REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
-find_package(OpenSSL REQUIRED)
 
 pkg_check_modules(PCAP REQUIRED IMPORTED_TARGET libpcap)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
@@ -12,6 +11,13 @@ pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+
+# Crypto-PAn (AES), SHA-256 (OpenSSL libcrypto: SHA-NI/AVX2 code paths), the ledger:
+# SQLite store, Ed25519 (libsodium), Boost.JSON for entry bodies and test vectors.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(Boost 1.81 REQUIRED COMPONENTS json)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 
 if(MAMORI_TESTS)
   find_package(GTest REQUIRED)

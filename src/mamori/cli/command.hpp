@@ -31,6 +31,8 @@ class CommandSet {
 // One registrar per command group, each in its own file.
 void register_flows_commands(CommandSet& commands);
 void register_simulate_commands(CommandSet& commands);
+void register_ledger_commands(CommandSet& commands);
+void register_keys_commands(CommandSet& commands);
 
 // Prints "mamori: error: <message>" to stderr and returns the misuse/failure exit code.
 int report_error(const std::string& message, int code = 1);

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   mamori::cli::CommandSet commands(app);
   mamori::cli::register_flows_commands(commands);
   mamori::cli::register_simulate_commands(commands);
+  mamori::cli::register_ledger_commands(commands);
+  mamori::cli::register_keys_commands(commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
