@@ -25,11 +25,12 @@ import ipaddress
 import os
 import shutil
 import socket
-import struct
 import subprocess
 import tempfile
 import time
 import unittest
+
+from pcaplib import ether, icmp, ipv4, ipv6, tcp, udp, write_pcap
 
 SHARED = os.environ.get("MAMORI_SHARED_DATA", os.path.join(os.path.dirname(__file__), "../../../shared/data"))
 MAMORI_BIN = os.environ.get("MAMORI_BIN", "")
@@ -43,46 +44,6 @@ def require(testcase, *names):
 
 
 # ---------------------------------------------------------------- synthetic captures
-
-
-def write_pcap(path, packets, linktype=1):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype))
-        for ts_us, frame in packets:
-            f.write(struct.pack("<IIII", ts_us // 1_000_000, ts_us % 1_000_000, len(frame), len(frame)))
-            f.write(frame)
-
-
-def ipv4(src, dst, proto, payload, frag=0, tos=0):
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + len(payload), 7, frag, 64, proto, 0,
-                      ipaddress.IPv4Address(src).packed, ipaddress.IPv4Address(dst).packed)
-    return hdr + payload
-
-
-def ipv6(src, dst, nxt, payload):
-    hdr = struct.pack("!IHBB16s16s", 0x60000000, len(payload), nxt, 64,
-                      ipaddress.IPv6Address(src).packed, ipaddress.IPv6Address(dst).packed)
-    return hdr + payload
-
-
-def udp(sp, dp, data=b"d" * 12):
-    return struct.pack("!HHHH", sp, dp, 8 + len(data), 0) + data
-
-
-def tcp(sp, dp, flags, data=b""):
-    return struct.pack("!HHIIBBHHH", sp, dp, 1, 0, 0x50, flags, 1024, 0, 0) + data
-
-
-def icmp(t, c):
-    return struct.pack("!BBHI", t, c, 0, 0) + b"p" * 8
-
-
-def ether(l3, ethertype=0x0800, vlan=None, pad_to=60):
-    head = b"\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02"
-    if vlan is not None:
-        head += struct.pack("!HH", 0x8100, vlan)
-    frame = head + struct.pack("!H", ethertype) + l3
-    return frame + b"\x00" * max(0, pad_to - len(frame))
 
 
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10

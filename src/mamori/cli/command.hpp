@@ -20,6 +20,9 @@ class CommandSet {
   CLI::App& verb(CLI::App& parent, const std::string& name, const std::string& description,
                  std::function<int()> run);
 
+  // A top-level command without verbs, e.g. `mamori select`.
+  CLI::App& command(const std::string& name, const std::string& description, std::function<int()> run);
+
   int exit_code() const noexcept { return exit_code_; }
 
  private:
@@ -31,6 +34,9 @@ class CommandSet {
 // One registrar per command group, each in its own file.
 void register_flows_commands(CommandSet& commands);
 void register_simulate_commands(CommandSet& commands);
+void register_policy_commands(CommandSet& commands);
+void register_pseudo_commands(CommandSet& commands);
+void register_sensor_commands(CommandSet& commands);  // `sensor run` and `select`
 void register_ledger_commands(CommandSet& commands);
 void register_keys_commands(CommandSet& commands);
 

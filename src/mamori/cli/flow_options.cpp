@@ -27,6 +27,13 @@ Result<std::unique_ptr<flow::FlowWriter>> FlowOutputOptions::open() const {
 
 Result<flow::Filter> FlowOutputOptions::compiled_filter() const { return flow::Filter::compile(filter); }
 
+Status write_port_file(const std::string& path, const flow::UdpCollector& collector) {
+  auto f = OutputFile::open(path);
+  if (!f) return tl::unexpected(f.error());
+  for (const auto& b : collector.bound()) f->append(fmt::format("{}\n", b.port));
+  return f->close();
+}
+
 namespace {
 
 CLI::Option* add_timeout(CLI::App& cmd, const std::string& name, TimeNs& target, const std::string& help) {

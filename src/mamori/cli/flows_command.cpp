@@ -1,7 +1,6 @@
 // `mamori flows read|collect|stats|top`: the carrier engineer's view of flow data.
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -11,6 +10,7 @@
 
 #include "mamori/cli/command.hpp"
 #include "mamori/cli/flow_options.hpp"
+#include "mamori/cli/stop_signal.hpp"
 #include "mamori/core/output_file.hpp"
 #include "mamori/flow/collect/udp_collector.hpp"
 #include "mamori/flow/flow_fields.hpp"
@@ -22,18 +22,6 @@ namespace mamori::cli {
 namespace {
 
 using namespace mamori::flow;
-
-volatile std::sig_atomic_t g_stop_requested = 0;
-
-void request_stop(int) { g_stop_requested = 1; }
-
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = request_stop;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 std::string anomaly_summary(const AnomalyCounters& counters) {
   std::string text;
@@ -257,11 +245,7 @@ int run_collect(const CollectOptions& o) {
   auto collector = UdpCollector::open(addresses);
   if (!collector) return report_error(collector.error().message);
   if (!o.port_file.empty()) {
-    // Lets scripts and tests use port 0 and learn the port the kernel chose.
-    auto f = OutputFile::open(o.port_file);
-    if (!f) return report_error(f.error().message);
-    for (const auto& b : collector->bound()) f->append(fmt::format("{}\n", b.port));
-    if (auto s = f->close(); !s) return report_error(s.error().message);
+    if (auto s = write_port_file(o.port_file, *collector); !s) return report_error(s.error().message);
   }
   for (const auto& b : collector->bound()) std::fprintf(stderr, "mamori: listening on %s\n", b.to_string().c_str());
 
@@ -302,7 +286,7 @@ int run_collect(const CollectOptions& o) {
     batch.clear();
     return written;
   };
-  while (g_stop_requested == 0) {
+  while (!stop_requested()) {
     const TimeNs now = now_ns();
     if (deadline != 0 && now >= deadline) break;
     if (o.count != 0 && records >= o.count) break;
@@ -323,7 +307,7 @@ int run_collect(const CollectOptions& o) {
     }
   }
   // Whatever the kernel already queued was sent to us: take it before stopping.
-  if (status && g_stop_requested != 0) {
+  if (status && stop_requested()) {
     if (auto polled = collector->poll(decoder, batch, 0); polled) status = deliver();
   }
   decoder.finish();

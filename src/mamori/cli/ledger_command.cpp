@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "mamori/cli/command.hpp"
+#include "mamori/core/json_text.hpp"
 #include "mamori/core/output_file.hpp"
 #include "mamori/core/time.hpp"
 #include "mamori/crypto/encoding.hpp"
 #include "mamori/crypto/key_file.hpp"
 #include "mamori/ledger/ledger.hpp"
+#include "mamori/ledger/ledger_file.hpp"
 #include "mamori/ledger/sqlite_store.hpp"
 #include "mamori/ledger/verify.hpp"
 #include "mamori/ledger/witness.hpp"
@@ -23,37 +25,7 @@ using namespace mamori::ledger;
 
 std::string b64(const Hash& h) { return crypto::base64_encode(view(h)); }
 
-Result<std::unique_ptr<SqliteLedgerStore>> open_store(const std::string& path, bool create, bool read_only) {
-  SqliteLedgerStore::Options options;
-  options.create = create;
-  options.read_only = read_only;
-  return SqliteLedgerStore::open(path, options);
-}
 
-Result<Ledger> open_ledger(const std::string& path, bool create, bool read_only) {
-  auto store = open_store(path, create, read_only);
-  if (!store) return tl::unexpected(store.error());
-  return Ledger::open(std::move(*store));
-}
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 void print_hash_list(std::string& out, const std::vector<Hash>& hashes) {
   out += '[';
@@ -77,7 +49,7 @@ int run_append(const AppendOptions& o) {
     if (!t) return report_error("--time: " + t.error().message);
     time = *t;
   }
-  auto ledger = open_ledger(o.db, true, false);
+  auto ledger = open_ledger_file(o.db, true, false);
   if (!ledger) return report_error(ledger.error().message);
   auto appended = ledger->append(o.kind, o.actor, o.body, time);
   if (!appended) return report_error(appended.error().message);
@@ -93,7 +65,7 @@ struct CheckpointOptions {
 int run_checkpoint(const CheckpointOptions& o) {
   auto key = crypto::load_signing_key(o.key);
   if (!key) return report_error(key.error().message);
-  auto ledger = open_ledger(o.db, false, false);
+  auto ledger = open_ledger_file(o.db, false, false);
   if (!ledger) return report_error(ledger.error().message);
   auto cp = ledger->checkpoint(*key, o.origin);
   if (!cp) return report_error(cp.error().message);
@@ -112,7 +84,7 @@ int run_prove(const ProveOptions& o) {
   if (inclusion == consistency) return report_error("give either --index I [--size N] or --from N1 --to N2", 2);
   if (consistency && !(o.from && o.to)) return report_error("a consistency proof needs both --from and --to", 2);
   if (consistency && o.size) return report_error("--size goes with --index; use --from/--to for consistency", 2);
-  auto ledger = open_ledger(o.db, false, true);
+  auto ledger = open_ledger_file(o.db, false, true);
   if (!ledger) return report_error(ledger.error().message);
   std::string out;
   if (inclusion) {
@@ -151,7 +123,7 @@ int run_verify(const VerifyCliOptions& o) {
     options.witness_keys.push_back(*key);
   }
   options.max_details = o.max_details;
-  auto store = open_store(o.db, false, true);
+  auto store = open_ledger_store(o.db, false, true);
   if (!store) return report_error(store.error().message);
   auto report = verify_ledger(**store, options);
   if (!report) return report_error(report.error().message);
@@ -173,7 +145,7 @@ int run_witness(const WitnessOptions& o) {
   if (!key) return report_error(key.error().message);
   if (key->role() != crypto::KeyRole::overseer)
     return report_error(fmt::format("{}: a {} key cannot witness; the overseer's key does", o.key, crypto::key_role_name(key->role())));
-  auto ledger = open_ledger(o.db, false, false);
+  auto ledger = open_ledger_file(o.db, false, false);
   if (!ledger) return report_error(ledger.error().message);
   std::string log_vkey = o.log_pubkey;
   if (log_vkey.empty()) {
@@ -202,7 +174,7 @@ struct ShowOptions {
 };
 
 int run_show(const ShowOptions& o) {
-  auto store = open_store(o.db, false, true);
+  auto store = open_ledger_store(o.db, false, true);
   if (!store) return report_error(store.error().message);
   auto out = OutputFile::open("-");
   if (!out) return report_error(out.error().message);
@@ -216,8 +188,8 @@ int run_show(const ShowOptions& o) {
       auto canonical = canonicalize_body(e.body);
       const bool as_json = canonical && *canonical == e.body;
       line = fmt::format(R"({{"index":{},"time":"{}","kind":{},"actor":{},"{}":{},"leaf_hash":"{}"}})", e.index,
-                         std::string_view(time_buf, n), json_string(e.kind), json_string(e.actor),
-                         as_json ? "body" : "body_raw", as_json ? e.body : json_string(e.body), b64(row.leaf_hash));
+                         std::string_view(time_buf, n), json_quote(e.kind), json_quote(e.actor),
+                         as_json ? "body" : "body_raw", as_json ? e.body : json_quote(e.body), b64(row.leaf_hash));
     } else {
       line = fmt::format("{} {} {} {} {}", e.index, std::string_view(time_buf, n), e.kind, e.actor, e.body);
     }

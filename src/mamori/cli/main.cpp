@@ -20,6 +20,10 @@ CLI::App& CommandSet::verb(CLI::App& parent, const std::string& name, const std:
   return *sub;
 }
 
+CLI::App& CommandSet::command(const std::string& name, const std::string& description, std::function<int()> run) {
+  return verb(root_, name, description, std::move(run));
+}
+
 int report_error(const std::string& message, int code) {
   std::fprintf(stderr, "mamori: error: %s\n", message.c_str());
   return code;
@@ -34,6 +38,9 @@ int main(int argc, char** argv) {
   mamori::cli::CommandSet commands(app);
   mamori::cli::register_flows_commands(commands);
   mamori::cli::register_simulate_commands(commands);
+  mamori::cli::register_policy_commands(commands);
+  mamori::cli::register_pseudo_commands(commands);
+  mamori::cli::register_sensor_commands(commands);
   mamori::cli::register_ledger_commands(commands);
   mamori::cli::register_keys_commands(commands);
   try {

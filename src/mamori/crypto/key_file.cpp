@@ -28,7 +28,9 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
 }
 
 // Creates a new file (never following a symlink, never replacing a file).
-Status create_file(const std::string& path, mode_t mode, std::string_view content) {
+}  // namespace
+
+Status create_file_exclusive(const std::string& path, mode_t mode, std::string_view content) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
   if (fd < 0) {
     if (errno == EEXIST) return fail(Errc::invalid_argument, "{}: already exists; refusing to overwrite a key file", path);
@@ -43,7 +45,7 @@ Status create_file(const std::string& path, mode_t mode, std::string_view conten
   return st;
 }
 
-Result<std::string> read_small_file(const std::string& path, bool secret) {
+Result<std::string> read_key_file(const std::string& path, bool secret) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return fail(Errc::io_error, "{}: cannot open: {}", path, std::strerror(errno));
   struct stat st {};
@@ -78,6 +80,8 @@ Result<std::string> read_small_file(const std::string& path, bool secret) {
   return text;
 }
 
+namespace {
+
 void wipe(std::string& s) noexcept {
   if (!s.empty()) sodium_memzero(s.data(), s.size());
   s.clear();
@@ -105,13 +109,13 @@ Status write_key_files(const SigningKey& key, const std::string& path) {
   secret += line;
   secret += '\n';
   wipe(line);
-  Status st_secret = create_file(path, 0600, secret);
+  Status st_secret = create_file_exclusive(path, 0600, secret);
   wipe(secret);
   if (!st_secret) return st_secret;
 
   std::string pub;
   for (const auto& v : published_verifier_keys(key)) pub += v.to_string() + "\n";
-  if (auto ok = create_file(pub_path, 0644, pub); !ok) {
+  if (auto ok = create_file_exclusive(pub_path, 0644, pub); !ok) {
     ::unlink(path.c_str());
     return ok;
   }
@@ -119,7 +123,7 @@ Status write_key_files(const SigningKey& key, const std::string& path) {
 }
 
 Result<SigningKey> load_signing_key(const std::string& path) {
-  auto text = read_small_file(path, true);
+  auto text = read_key_file(path, true);
   if (!text) return tl::unexpected(text.error());
   KeyRole role = KeyRole::hub;
   std::string_view rest = *text;
@@ -149,7 +153,7 @@ Result<VerifierKey> load_verifier_key(std::string_view text_or_path, std::uint8_
   struct stat st {};
   const bool is_file = ::stat(text.c_str(), &st) == 0;
   if (is_file) {
-    auto content = read_small_file(text, false);
+    auto content = read_key_file(text, false);
     if (!content) return tl::unexpected(content.error());
     text = std::move(*content);
   }

@@ -3,6 +3,8 @@
 // (plus a comment naming the role) and is created with mode 0600; FILE.pub
 // holds the verifier key(s). Loading refuses key files that group or others
 // can access, so a key copied with a careless umask is not used silently.
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,12 @@
 #include "mamori/crypto/keys.hpp"
 
 namespace mamori::crypto {
+
+// Creates a new file with `mode`, never following a symlink or replacing a
+// file; removed again if writing fails.
+Status create_file_exclusive(const std::string& path, mode_t mode, std::string_view content);
+// Reads a small key file; with `secret`, refuses one that group or others can access.
+Result<std::string> read_key_file(const std::string& path, bool secret);
 
 // The verifier keys published for a key: its Ed25519 note key and, for the
 // overseer, the same key as a tlog-cosignature/v1 witness key.

@@ -27,7 +27,10 @@ inline constexpr std::size_t kMaxBodySize = 16 * 1024;
 // Kinds the platform records; others are allowed if well-formed.
 namespace kinds {
 inline constexpr std::string_view policy_approved = "policy.approved";
+inline constexpr std::string_view selection_started = "selection.started";
 inline constexpr std::string_view selection_batch = "selection.batch";
+inline constexpr std::string_view selection_stopped = "selection.stopped";
+inline constexpr std::string_view pseudonym_reidentified = "pseudonym.reidentified";
 inline constexpr std::string_view analysis_finding = "analysis.finding";
 inline constexpr std::string_view report_access = "report.access";
 inline constexpr std::string_view sharing_sent = "sharing.sent";

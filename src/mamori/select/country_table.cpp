@@ -3,10 +3,16 @@
 #include <maxminddb.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <set>
 #include <unordered_map>
 
 namespace mamori::select {
+
+std::string default_country_database() {
+  if (const char* env = std::getenv("MAMORI_COUNTRY_DB"); env != nullptr && *env != '\0') return env;
+  return MAMORI_DEFAULT_COUNTRY_DB;
+}
 
 Result<CountryCode> parse_country(std::string_view text) {
   if (text.size() != 2) return fail(Errc::parse_error, "not a two-letter country code: '{}'", text);

@@ -28,6 +28,10 @@ struct CountryTableStats {
   double load_seconds = 0;
 };
 
+// The database used when neither the command line nor the policy names one:
+// $MAMORI_COUNTRY_DB, else the npm package installed by scripts/setup.sh.
+std::string default_country_database();
+
 class CountryTable {
  public:
   CountryTable() = default;

@@ -1,15 +1,12 @@
 #include "mamori/select/pseudonym_key.hpp"
 
-#include <fcntl.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <cctype>
 #include <sstream>
+
+#include "mamori/crypto/encoding.hpp"
+#include "mamori/crypto/key_file.hpp"
 
 namespace mamori::select {
 
@@ -36,29 +33,14 @@ Result<PseudonymKey> generate_pseudonym_key(std::string id) {
 }
 
 Status save_pseudonym_key(const PseudonymKey& key, const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return fail(Errc::invalid_argument, "{}: exists; refusing to overwrite a key", path);
-    return fail(Errc::io_error, "{}: cannot create: {}", path, std::strerror(errno));
-  }
-  unsigned char b64[64] = {};
-  const int n = EVP_EncodeBlock(b64, key.bytes.data(), static_cast<int>(key.bytes.size()));
-  const std::string text = fmt::format("{}\nid {}\nkey {}\n", kMagic, key.id,
-                                       std::string_view(reinterpret_cast<const char*>(b64), static_cast<std::size_t>(n)));
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!ok) return fail(Errc::io_error, "{}: write failed", path);
-  return {};
+  const std::string text = fmt::format("{}\nid {}\nkey {}\n", kMagic, key.id, crypto::base64_encode(key.bytes));
+  return crypto::create_file_exclusive(path, 0600, text);
 }
 
 Result<PseudonymKey> load_pseudonym_key(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return fail(Errc::io_error, "{}: cannot read key: {}", path, std::strerror(errno));
-  if ((st.st_mode & 077) != 0) {
-    return fail(Errc::invalid_argument, "{}: key file is readable by others (mode {:o}); chmod 600 it", path,
-                st.st_mode & 0777);
-  }
-  std::ifstream in(path);
+  auto text = crypto::read_key_file(path, /*secret=*/true);
+  if (!text) return tl::unexpected(text.error());
+  std::istringstream in(*text);
   std::string magic, line;
   std::getline(in, magic);
   if (magic != kMagic) return fail(Errc::parse_error, "{}: not a mamori Crypto-PAn key file", path);
@@ -68,12 +50,9 @@ Result<PseudonymKey> load_pseudonym_key(const std::string& path) {
     if (line.rfind("id ", 0) == 0) {
       key.id = line.substr(3);
     } else if (line.rfind("key ", 0) == 0) {
-      const std::string b64 = line.substr(4);
-      unsigned char raw[48] = {};
-      const int n = EVP_DecodeBlock(raw, reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
-      // EVP_DecodeBlock counts padding bytes as output; 32 bytes encode to 44 chars with one '='.
-      if (n != 33 || b64.size() != 44) return fail(Errc::parse_error, "{}: malformed key line", path);
-      std::memcpy(key.bytes.data(), raw, 32);
+      auto raw = crypto::base64_decode(line.substr(4));
+      if (!raw || raw->size() != key.bytes.size()) return fail(Errc::parse_error, "{}: malformed key line", path);
+      std::copy(raw->begin(), raw->end(), key.bytes.begin());
       have_key = true;
     }
   }

@@ -1,13 +1,12 @@
 #include "mamori/select/selection_policy.hpp"
 
-#include <openssl/evp.h>
-
 #include <fstream>
 #include <sstream>
 
 #include <toml++/toml.h>
 
-#include "mamori/core/hex.hpp"
+#include "mamori/crypto/encoding.hpp"
+#include "mamori/crypto/sha256.hpp"
 
 namespace mamori::select {
 
@@ -56,12 +55,7 @@ bool SelectionPolicy::keeps_field(flow::FlowField f) const noexcept {
   return false;
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  return to_hex({digest, len});
-}
+std::string sha256_hex(std::string_view bytes) { return crypto::hex_encode(crypto::sha256(bytes)); }
 
 namespace {
 

@@ -1,9 +1,8 @@
 #include "mamori/select/selector.hpp"
 
-#include <openssl/evp.h>
-
 #include "mamori/core/byte_reader.hpp"
-#include "mamori/core/hex.hpp"
+#include "mamori/crypto/encoding.hpp"
+#include "mamori/crypto/sha256.hpp"
 #include "mamori/select/special_ranges.hpp"
 
 namespace mamori::select {
@@ -124,10 +123,8 @@ void canonical_flow(const FlowRecord& r, std::byte* p) noexcept {
 }
 
 struct BatchHasher::Impl {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  crypto::Sha256 hash;
   std::vector<std::byte> buffer;
-  Impl() { EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr); }
-  ~Impl() { EVP_MD_CTX_free(ctx); }
 };
 
 BatchHasher::BatchHasher() : impl_(std::make_unique<Impl>()) {}
@@ -138,15 +135,13 @@ BatchHasher::~BatchHasher() = default;
 void BatchHasher::add(std::span<const FlowRecord> flows) {
   impl_->buffer.resize(flows.size() * kCanonicalFlowSize);
   for (std::size_t i = 0; i < flows.size(); ++i) canonical_flow(flows[i], impl_->buffer.data() + i * kCanonicalFlowSize);
-  EVP_DigestUpdate(impl_->ctx, impl_->buffer.data(), impl_->buffer.size());
+  impl_->hash.update(impl_->buffer.data(), impl_->buffer.size());
 }
 
 std::string BatchHasher::finish() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(impl_->ctx, digest, &len);
-  EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
-  return to_hex({digest, len});
+  const crypto::Hash digest = impl_->hash.finish();
+  impl_->hash = crypto::Sha256();
+  return crypto::hex_encode(digest);
 }
 
 }  // namespace mamori::select
