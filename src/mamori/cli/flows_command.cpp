@@ -10,6 +10,7 @@
 
 #include "mamori/cli/command.hpp"
 #include "mamori/cli/flow_options.hpp"
+#include "mamori/cli/live_summary.hpp"
 #include "mamori/cli/stop_signal.hpp"
 #include "mamori/core/output_file.hpp"
 #include "mamori/flow/collect/udp_collector.hpp"
@@ -22,32 +23,6 @@ namespace mamori::cli {
 namespace {
 
 using namespace mamori::flow;
-
-std::string anomaly_summary(const AnomalyCounters& counters) {
-  std::string text;
-  counters.for_each_nonzero([&](Anomaly a, std::uint64_t n) {
-    if (!text.empty()) text += ", ";
-    text += fmt::format("{}={}", anomaly_name(a), n);
-  });
-  return text;
-}
-
-std::string_view version_name(ExportVersion v) {
-  switch (v) {
-    case ExportVersion::netflow5: return "netflow5";
-    case ExportVersion::netflow9: return "netflow9";
-    case ExportVersion::ipfix: return "ipfix";
-    case ExportVersion::sflow5: return "sflow5";
-  }
-  return "?";
-}
-
-std::string human_count(double v) {
-  if (v >= 1e9) return fmt::format("{:.2f}G", v / 1e9);
-  if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
-  if (v >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
-  return fmt::format("{:.0f}", v);
-}
 
 // ---------------------------------------------------------------- read
 
@@ -128,7 +103,7 @@ int run_stats(const StatsOptions& o) {
     first = true;
     for (const auto& e : decoder.exporters()) {
       out += fmt::format("{}{{\"exporter\":\"{}\",\"domain\":{},\"version\":\"{}\",\"datagrams\":{},\"flows\":{}}}",
-                         first ? "" : ",", e.exporter.to_string(), e.domain, version_name(e.version), e.datagrams,
+                         first ? "" : ",", e.exporter.to_string(), e.domain, export_version_name(e.version), e.datagrams,
                          e.flows);
       first = false;
     }
@@ -138,7 +113,7 @@ int run_stats(const StatsOptions& o) {
       out += fmt::format(
           "{}{{\"exporter\":\"{}\",\"domain\":{},\"version\":\"{}\",\"id\":{},\"options\":{},\"fields\":{},"
           "\"record_length\":{},\"fixed_length\":{}}}",
-          first ? "" : ",", tm.exporter.to_string(), tm.domain, version_name(tm.version), tm.template_id,
+          first ? "" : ",", tm.exporter.to_string(), tm.domain, export_version_name(tm.version), tm.template_id,
           tm.is_options, tm.field_count, tm.record_length, tm.fixed_length);
       first = false;
     }
@@ -163,13 +138,13 @@ int run_stats(const StatsOptions& o) {
     out += fmt::format("exporters  {}\n", exporters.size());
     for (const auto& e : exporters) {
       out += fmt::format("  {} domain {} {}: {} datagrams, {} flows, sampling 1:{}\n", e.exporter.to_string(),
-                         e.domain, version_name(e.version), e.datagrams, e.flows, e.default_sampling_rate);
+                         e.domain, export_version_name(e.version), e.datagrams, e.flows, e.default_sampling_rate);
     }
     const auto templates = decoder.templates();
     out += fmt::format("templates  {}\n", templates.size());
     for (const auto& tm : templates) {
       out += fmt::format("  {} domain {} {} id {}{}: {} fields, {} bytes{}\n", tm.exporter.to_string(), tm.domain,
-                         version_name(tm.version), tm.template_id, tm.is_options ? " (options)" : "",
+                         export_version_name(tm.version), tm.template_id, tm.is_options ? " (options)" : "",
                          tm.field_count, tm.record_length, tm.fixed_length ? "" : "+ (variable)");
     }
     out += fmt::format("anomalies  {}\n", anomalies.total());
@@ -192,47 +167,6 @@ struct CollectOptions {
   bool summary = false;
   double summary_interval = 1.0;
   std::string port_file;
-};
-
-class LiveSummary {
- public:
-  void add(std::span<const FlowRecord> flows) {
-    for (const auto& f : flows) talkers_[f.src_addr] += f.bytes;
-  }
-
-  void print(const UdpCollector& collector, const ExportDecoder& decoder, std::uint64_t records, double elapsed,
-             double interval_rate, bool final) {
-    std::string s;
-    const bool tty = isatty(fileno(stderr)) == 1;
-    if (tty && !final) s += "\033[H\033[2J";
-    const auto& cs = collector.stats();
-    s += fmt::format("mamori flows collect  {:.0f}s  records {} ({} rec/s now, {} rec/s avg)\n", elapsed,
-                     records, human_count(interval_rate), human_count(elapsed > 0 ? records / elapsed : 0));
-    s += fmt::format("  datagrams {}  bytes {}  kernel drops {}  truncated {}  receive buffer {} KiB\n",
-                     cs.datagrams, cs.bytes, cs.kernel_drops, cs.truncated, cs.receive_buffer_bytes / 1024);
-    const auto exporters = decoder.exporters();
-    s += fmt::format("  exporters {}\n", exporters.size());
-    for (std::size_t i = 0; i < exporters.size() && i < 8; ++i) {
-      const auto& e = exporters[i];
-      s += fmt::format("    {} domain {} {}: {} datagrams, {} flows\n", e.exporter.to_string(), e.domain,
-                       version_name(e.version), e.datagrams, e.flows);
-    }
-    std::vector<std::pair<IpAddress, std::uint64_t>> top(talkers_.begin(), talkers_.end());
-    const std::size_t n = std::min<std::size_t>(top.size(), 5);
-    std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(n), top.end(),
-                      [](const auto& a, const auto& b) { return a.second > b.second; });
-    s += "  top talkers by bytes:\n";
-    for (std::size_t i = 0; i < n; ++i) {
-      s += fmt::format("    {:<40} {}B\n", top[i].first.to_string(), human_count(static_cast<double>(top[i].second)));
-    }
-    const std::string anomalies = anomaly_summary(decoder.anomalies());
-    s += fmt::format("  anomalies: {}\n", anomalies.empty() ? "none" : anomalies);
-    std::fwrite(s.data(), 1, s.size(), stderr);
-    std::fflush(stderr);
-  }
-
- private:
-  std::unordered_map<IpAddress, std::uint64_t, IpAddressHash> talkers_;
 };
 
 int run_collect(const CollectOptions& o) {
@@ -261,13 +195,11 @@ int run_collect(const CollectOptions& o) {
 
   install_stop_handlers();
   ExportDecoder decoder;
-  LiveSummary live;
+  LiveSummary live("mamori flows collect", o.summary_interval);
   std::vector<FlowRecord> batch, selected;
-  std::uint64_t records = 0, records_at_last_summary = 0;
+  std::uint64_t records = 0;
   const TimeNs started = now_ns();
-  TimeNs last_summary = started;
   const TimeNs deadline = o.seconds > 0 ? started + static_cast<TimeNs>(o.seconds * 1e9) : 0;
-  const auto interval = static_cast<TimeNs>(o.summary_interval * 1e9);
   Status status;
   // Filters, caps at --count, and writes one polled batch.
   auto deliver = [&]() -> Status {
@@ -297,14 +229,7 @@ int run_collect(const CollectOptions& o) {
     }
     status = deliver();
     if (!status) break;
-    if (o.summary && now_ns() - last_summary >= interval) {
-      const TimeNs t = now_ns();
-      const double rate = static_cast<double>(records - records_at_last_summary) /
-                          (static_cast<double>(t - last_summary) / 1e9);
-      live.print(*collector, decoder, records, static_cast<double>(t - started) / 1e9, rate, false);
-      last_summary = t;
-      records_at_last_summary = records;
-    }
+    if (o.summary) live.maybe_print(*collector, decoder, records);
   }
   // Whatever the kernel already queued was sent to us: take it before stopping.
   if (status && stop_requested()) {
@@ -315,7 +240,7 @@ int run_collect(const CollectOptions& o) {
     if (auto s = writer->finish(); !s && status) status = s;
   }
   const double elapsed = static_cast<double>(now_ns() - started) / 1e9;
-  if (o.summary) live.print(*collector, decoder, records, elapsed, 0, true);
+  if (o.summary) live.maybe_print(*collector, decoder, records, /*final=*/true);
   const auto& cs = collector->stats();
   std::fprintf(stderr,
                "mamori: collected %llu records from %llu datagrams in %.1f s; kernel drops %llu; anomalies %llu%s%s\n",

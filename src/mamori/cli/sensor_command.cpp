@@ -6,6 +6,7 @@
 
 #include "mamori/cli/command.hpp"
 #include "mamori/cli/flow_options.hpp"
+#include "mamori/cli/live_summary.hpp"
 #include "mamori/cli/stop_signal.hpp"
 #include "mamori/crypto/key_file.hpp"
 #include "mamori/flow/collect/udp_collector.hpp"
@@ -31,6 +32,7 @@ struct SensorOptions {
   double batch_seconds = 10;
   double seconds = 0;
   std::string port_file;
+  bool summary = false;
 };
 
 // Everything a run needs, checked before the first flow is read.
@@ -105,7 +107,7 @@ int run_files(const SensorOptions& o, const std::vector<std::string>& files) {
   auto pan = select::CryptoPan::create(setup->key.bytes);
   if (!pan) return report_error(pan.error().message);
   sensor::SelectionPipeline pipeline(setup->policy, setup->countries, std::move(*pan), setup->ledger, *setup->writer,
-                                     {o.actor, o.batch_records, static_cast<TimeNs>(o.batch_seconds * 1e9)});
+                                     {o.actor, o.batch_records, static_cast<TimeNs>(o.batch_seconds * 1e9), {}});
   Status status = pipeline.start(now_ns());
   if (status) {
     status = source->for_each_batch([&](std::span<const FlowRecord> flows) -> Status {
@@ -135,14 +137,18 @@ int run_listen(const SensorOptions& o) {
   for (const auto& b : collector->bound()) std::fprintf(stderr, "mamori: sensor listening on %s\n", b.to_string().c_str());
   auto pan = select::CryptoPan::create(setup->key.bytes);
   if (!pan) return report_error(pan.error().message);
+  LiveSummary live("mamori sensor run", 1.0);
+  sensor::PipelineOptions options{o.actor, o.batch_records, static_cast<TimeNs>(o.batch_seconds * 1e9), {}};
+  if (o.summary) options.on_selected = [&live](std::span<const FlowRecord> flows) { live.add(flows); };
   sensor::SelectionPipeline pipeline(setup->policy, setup->countries, std::move(*pan), setup->ledger, *setup->writer,
-                                     {o.actor, o.batch_records, static_cast<TimeNs>(o.batch_seconds * 1e9)});
+                                     std::move(options));
   install_stop_handlers();
   ExportDecoder decoder;
   std::vector<FlowRecord> batch;
   const TimeNs started = now_ns();
   const TimeNs deadline = o.seconds > 0 ? started + static_cast<TimeNs>(o.seconds * 1e9) : 0;
   Status status = pipeline.start(started);
+  std::uint64_t records = 0;
   while (status && !pipeline.stopped()) {
     const bool stopping = stop_requested() || (deadline != 0 && now_ns() >= deadline);
     auto polled = collector->poll(decoder, batch, stopping ? 0 : 100);
@@ -152,10 +158,19 @@ int run_listen(const SensorOptions& o) {
     }
     const TimeNs now = now_ns();
     status = batch.empty() ? pipeline.tick(now) : pipeline.add(batch, now);
+    records += batch.size();
     batch.clear();
+    if (o.summary) {
+      live.set_selection(pipeline.totals(), pipeline.batches().size());
+      live.maybe_print(*collector, decoder, records);
+    }
     if (stopping) break;
   }
   decoder.finish();
+  if (o.summary) {
+    live.set_selection(pipeline.totals(), pipeline.batches().size());
+    live.maybe_print(*collector, decoder, records, /*final=*/true);
+  }
   std::fprintf(stderr, "mamori: received %llu datagrams; kernel drops %llu; decoder anomalies %llu\n",
                static_cast<unsigned long long>(collector->stats().datagrams),
                static_cast<unsigned long long>(collector->stats().kernel_drops),
@@ -227,6 +242,7 @@ void register_sensor_commands(CommandSet& commands) {
     cmd.add_option("--out", o->out, "Selected flows (.mflow by default)")->required();
     cmd.add_option("--seconds", o->seconds, "With --listen: stop after this many seconds");
     cmd.add_option("--port-file", o->port_file, "With --listen: write the bound port(s) here");
+    cmd.add_flag("--summary", o->summary, "With --listen: a live summary on stderr (rates, selection, exporters)");
   }
   {
     auto o = std::make_shared<AuditOptions>();

@@ -55,7 +55,11 @@ Status SelectionPipeline::add(std::span<const flow::FlowRecord> flows, TimeNs no
   while (!flows.empty()) {
     const std::uint64_t room = options_.batch_records > batch_counts_.in ? options_.batch_records - batch_counts_.in : 0;
     const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(room == 0 ? 1 : room, flows.size()));
+    const std::size_t before = pending_.size();
     selector_.select(flows.first(take), pending_, batch_counts_);
+    if (options_.on_selected && pending_.size() > before) {
+      options_.on_selected(std::span<const flow::FlowRecord>(pending_).subspan(before));
+    }
     flows = flows.subspan(take);
     if (batch_counts_.in >= options_.batch_records) {
       if (auto s = close_batch(now); !s) return s;

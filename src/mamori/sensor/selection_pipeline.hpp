@@ -4,6 +4,7 @@
 // hash, counts in / kept / dropped by reason, hash of the written batch) is
 // durable before the batch reaches the output, so nothing leaves the sensor
 // that the overseer cannot account for.
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,6 +21,8 @@ struct PipelineOptions {
   std::string actor = "sensor";          // ledger actor: the carrier's sensor name
   std::uint64_t batch_records = 65536;   // records in before a batch closes
   TimeNs batch_interval = 10 * kNsPerSecond;
+  // Sees every selected record once, e.g. for a live view or detectors.
+  std::function<void(std::span<const flow::FlowRecord>)> on_selected;
 };
 
 struct BatchRecord {
