@@ -6,6 +6,10 @@
 #include <random>
 #include <vector>
 
+#include "mamori/flow/decode/export_decoder.hpp"
+#include "mamori/flow/encode/export_sink.hpp"
+#include "mamori/flow/encode/flow_encoder.hpp"
+#include "mamori/flow/simulate/background_traffic.hpp"
 #include "mamori/select/cryptopan.hpp"
 #include "mamori/select/selection_policy.hpp"
 #include "mamori/select/selector.hpp"
@@ -121,6 +125,64 @@ void BM_CryptoPanUncached(benchmark::State& state) {
   state.counters["addresses/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_CryptoPanUncached)->Unit(benchmark::kMillisecond);
+
+// Simulated carrier traffic (the product's simulator, 200k subscribers) as
+// IPFIX datagrams in memory, so that decode alone and decode + select are
+// measured on the same bytes in one run.
+const flow::MemorySink& simulated_ipfix() {
+  static flow::MemorySink sink = [] {
+    flow::sim::BackgroundConfig config;
+    config.seed = 11;
+    config.subscribers = 200'000;
+    config.servers = 20'000;
+    config.flows_per_second = 100'000;
+    config.start_ns = 1'748'862'000ULL * kNsPerSecond;
+    auto source = flow::sim::BackgroundTraffic::create(config);
+    if (!source) std::abort();
+    flow::sim::TrafficMix mix(flow::sim::MixLimits{config.start_ns, flow::sim::kNever, 1'000'000, 8192});
+    mix.add(std::move(*source));
+    flow::MemorySink out;
+    auto encoder = flow::make_flow_encoder(flow::ExportFormat::ipfix, {}, out);
+    if (!encoder) std::abort();
+    flow::sim::FlowBatch batch;
+    while (mix.next(batch)) {
+      if (!(*encoder)->add(batch.flows)) std::abort();
+    }
+    if (!(*encoder)->flush()) std::abort();
+    return out;
+  }();
+  return sink;
+}
+
+template <bool kSelect>
+void decode_and_maybe_select(benchmark::State& state) {
+  const auto& datagrams = simulated_ipfix().datagrams;
+  Selector selector(policy(), countries(), *CryptoPan::create(key()));
+  std::vector<flow::FlowRecord> decoded, selected;
+  std::uint64_t records = 0, kept = 0;
+  for (auto _ : state) {
+    flow::ExportDecoder decoder;
+    SelectionCounts counts;
+    for (const auto& d : datagrams) {
+      decoded.clear();
+      decoder.decode(flow::ExportDatagram{IpAddress::v4(0x7f000001), d.export_time_ns, d.bytes}, decoded);
+      records += decoded.size();
+      if constexpr (kSelect) {
+        selected.clear();
+        selector.select(decoded, selected, counts);
+        benchmark::DoNotOptimize(selected.data());
+      }
+    }
+    kept += counts.kept;
+  }
+  state.counters["records/s"] = benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
+  state.counters["kept"] = static_cast<double>(kept) / static_cast<double>(state.iterations());
+}
+
+void BM_DecodeIpfixSimulated(benchmark::State& state) { decode_and_maybe_select<false>(state); }
+void BM_DecodeAndSelectSimulated(benchmark::State& state) { decode_and_maybe_select<true>(state); }
+BENCHMARK(BM_DecodeIpfixSimulated)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DecodeAndSelectSimulated)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

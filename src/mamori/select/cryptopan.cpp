@@ -79,6 +79,9 @@ struct CryptoPan::Impl {
   PrefixCache<std::uint32_t, std::uint32_t, 1u << 12> v4_cache16;
   // IPv6: pad bits 0..63 for each /64.
   PrefixCache<std::uint64_t, std::uint64_t, 1u << 14> v6_cache64;
+  // Whole addresses: a subscriber appears in many flows, so most lookups end here.
+  PrefixCache<std::uint32_t, std::uint32_t, 1u << 18> v4_addresses;
+  PrefixCache<U128, U128, 1u << 16> v6_addresses;
 
   ~Impl() {
     if (ctx != nullptr) EVP_CIPHER_CTX_free(ctx);
@@ -193,7 +196,17 @@ Result<CryptoPan> CryptoPan::create(std::span<const std::uint8_t, kCryptoPanKeyS
   return CryptoPan(std::move(impl));
 }
 
-std::uint32_t CryptoPan::anonymize_v4(std::uint32_t address) { return address ^ impl_->v4_otp(address); }
+std::uint32_t CryptoPan::anonymize_v4(std::uint32_t address) {
+  auto& slot = impl_->v4_addresses.slots[decltype(impl_->v4_addresses)::index(address)];
+  if (slot.used && slot.key == address) {
+    ++impl_->stats.addresses;
+    ++impl_->stats.cache_hits;
+    return slot.value;
+  }
+  const std::uint32_t pseudonym = address ^ impl_->v4_otp(address);
+  slot = {address, pseudonym, true};
+  return pseudonym;
+}
 
 std::uint32_t CryptoPan::reverse_v4(std::uint32_t pseudonym) {
   // Pad bit i depends only on the first i bits of the original, so they are
@@ -208,8 +221,16 @@ std::uint32_t CryptoPan::reverse_v4(std::uint32_t pseudonym) {
 
 IpAddress CryptoPan::anonymize(const IpAddress& a) {
   if (a.is_v4()) return IpAddress::v4(anonymize_v4(a.v4_value()));
+  auto& slot = impl_->v6_addresses.slots[decltype(impl_->v6_addresses)::index(a.hi() ^ (a.lo() * 0x9e3779b97f4a7c15ULL))];
+  if (slot.used && slot.key.hi == a.hi() && slot.key.lo == a.lo()) {
+    ++impl_->stats.addresses;
+    ++impl_->stats.cache_hits;
+    return IpAddress(slot.value.hi, slot.value.lo);
+  }
   const U128 otp = impl_->v6_otp(U128{a.hi(), a.lo()});
-  return IpAddress(a.hi() ^ otp.hi, a.lo() ^ otp.lo);
+  const IpAddress pseudonym(a.hi() ^ otp.hi, a.lo() ^ otp.lo);
+  slot = {U128{a.hi(), a.lo()}, U128{pseudonym.hi(), pseudonym.lo()}, true};
+  return pseudonym;
 }
 
 IpAddress CryptoPan::reverse(const IpAddress& p) {

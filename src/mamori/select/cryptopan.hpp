@@ -6,9 +6,10 @@
 //
 // Bit i of the one-time pad is the first bit of AES_K(prefix_i(a) ‖ pad_i),
 // so the 32 (IPv4) or 128 (IPv6) AES blocks of one address are independent:
-// they go through OpenSSL in one ECB call. A cache of pad bits per /16 and /24
-// (IPv4) or /48 and /64 (IPv6) prefix skips most of them for real traffic,
-// where subscribers share prefixes.
+// they go through OpenSSL in one ECB call. Caches of pad bits per /16 and /24
+// (IPv4) or /64 (IPv6) prefix skip most of them for real traffic, where
+// subscribers share prefixes, and a cache of whole IPv4 addresses skips all
+// of them for a subscriber seen before.
 #include <array>
 #include <cstdint>
 #include <memory>
