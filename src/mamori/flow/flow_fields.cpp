@@ -8,7 +8,7 @@ namespace {
 constexpr std::array<std::string_view, kFlowFieldCount> kNames = {
     "start_ns",      "end_ns",     "src_addr", "dst_addr",  "src_port",           "dst_port",  "proto",
     "packets",       "bytes",      "tcp_flags", "tos",      "input_if",           "output_if", "sampling_rate",
-    "raw_packets",   "raw_bytes",  "exporter", "observation_domain", "direction", "source"};
+    "raw_packets",   "raw_bytes",  "exporter", "observation_domain", "direction", "source", "locality"};
 }  // namespace
 
 std::string_view flow_field_name(FlowField field) noexcept { return kNames[static_cast<std::size_t>(field)]; }
@@ -45,6 +45,16 @@ std::string_view direction_name(std::uint8_t direction) noexcept {
   switch (direction) {
     case 1: return "ingress";
     case 2: return "egress";
+    default: return "unknown";
+  }
+}
+
+std::string_view locality_name(std::uint8_t locality) noexcept {
+  switch (locality) {
+    case 1: return "domestic_to_foreign";
+    case 2: return "foreign_to_domestic";
+    case 3: return "foreign_to_foreign";
+    case 4: return "domestic_to_domestic";
     default: return "unknown";
   }
 }

@@ -29,9 +29,10 @@ enum class FlowField : std::uint8_t {
   observation_domain,
   direction,
   source,
+  locality,
 };
 
-inline constexpr std::size_t kFlowFieldCount = static_cast<std::size_t>(FlowField::source) + 1;
+inline constexpr std::size_t kFlowFieldCount = static_cast<std::size_t>(FlowField::locality) + 1;
 
 std::string_view flow_field_name(FlowField field) noexcept;
 Result<FlowField> parse_flow_field(std::string_view name);
@@ -41,5 +42,6 @@ std::vector<FlowField> all_flow_fields();
 
 std::string_view direction_name(std::uint8_t direction) noexcept;
 std::string_view source_name(std::uint8_t source) noexcept;
+std::string_view locality_name(std::uint8_t locality) noexcept;
 
 }  // namespace mamori::flow

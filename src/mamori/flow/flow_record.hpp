@@ -10,6 +10,16 @@ namespace mamori::flow {
 
 enum class Direction : std::uint8_t { unknown = 0, ingress = 1, egress = 2 };
 
+// Which ends of a flow are domestic, as the sensor's selection decided it.
+// Pseudonymised addresses no longer say where they are, so detectors read it here.
+enum class Locality : std::uint8_t {
+  unknown = 0,
+  domestic_to_foreign = 1,
+  foreign_to_domestic = 2,
+  foreign_to_foreign = 3,
+  domestic_to_domestic = 4,
+};
+
 enum class FlowSource : std::uint8_t {
   unknown = 0,
   netflow5 = 5,
@@ -44,6 +54,7 @@ struct FlowRecord {
   std::uint8_t tos = 0;
   Direction direction = Direction::unknown;
   FlowSource source = FlowSource::unknown;
+  Locality locality = Locality::unknown;
 
   bool is_v4() const noexcept { return src_addr.is_v4(); }
   TimeNs duration_ns() const noexcept { return end_ns > start_ns ? end_ns - start_ns : 0; }

@@ -37,6 +37,7 @@ bool is_mechanical_field(flow::FlowField f) noexcept {
     case FlowField::raw_packets:
     case FlowField::raw_bytes:
     case FlowField::direction:
+    case FlowField::locality:
       return true;
     // Exporter identity and interface numbers describe the carrier's network, not the flow.
     case FlowField::input_if:

@@ -90,6 +90,9 @@ void Selector::select(std::span<const FlowRecord> in, std::vector<FlowRecord>& o
       ++counts.pseudonymised_addresses;
     }
     strip(r);
+    r.locality = d == FlowDirection::domestic_to_foreign   ? flow::Locality::domestic_to_foreign
+                 : d == FlowDirection::foreign_to_domestic ? flow::Locality::foreign_to_domestic
+                                                           : flow::Locality::foreign_to_foreign;
     out.push_back(r);
     ++counts.kept;
     ++counts.kept_by_direction[static_cast<std::size_t>(d)];
@@ -119,7 +122,9 @@ void canonical_flow(const FlowRecord& r, std::byte* p) noexcept {
   store_be64(p + 72, r.raw_packets);
   store_be64(p + 80, r.raw_bytes);
   store_be32(p + 88, r.sampling_rate);
-  store_be32(p + 92, 0);  // reserved
+  p[92] = std::byte{static_cast<std::uint8_t>(r.locality)};
+  p[93] = std::byte{0};  // reserved
+  store_be16(p + 94, 0);  // reserved
 }
 
 struct BatchHasher::Impl {

@@ -59,6 +59,7 @@ void FlowColumns::fill_record(std::size_t i, FlowRecord& out) const noexcept {
   if (on(FlowField::observation_domain)) out.observation_domain = observation_domain[i];
   if (on(FlowField::direction)) out.direction = static_cast<Direction>(direction[i]);
   if (on(FlowField::source)) out.source = static_cast<FlowSource>(source[i]);
+  if (on(FlowField::locality)) out.locality = static_cast<Locality>(locality[i]);
 }
 
 namespace {
@@ -98,6 +99,9 @@ void FlowColumns::load_from(std::span<const FlowRecord> flows, ColumnSet columns
   if (want(FlowField::direction))
     transpose(direction, flows, [](R r) { return static_cast<std::uint8_t>(r.direction); });
   if (want(FlowField::source)) transpose(source, flows, [](R r) { return static_cast<std::uint8_t>(r.source); });
+  if (want(FlowField::locality)) {
+    transpose(locality, flows, [](R r) { return static_cast<std::uint8_t>(r.locality); });
+  }
   loaded |= columns & kAllColumns;
 }
 

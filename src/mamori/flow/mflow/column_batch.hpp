@@ -50,7 +50,7 @@ struct FlowColumns {
   std::vector<std::uint64_t> packets, bytes, raw_packets, raw_bytes;
   std::vector<std::uint32_t> observation_domain, sampling_rate, input_if, output_if;
   std::vector<std::uint16_t> src_port, dst_port;
-  std::vector<std::uint8_t> proto, tcp_flags, tos, direction, source;
+  std::vector<std::uint8_t> proto, tcp_flags, tos, direction, source, locality;
 
   bool has(ColumnSet columns) const noexcept { return (loaded & columns) == columns; }
   // Copies the loaded columns of row `i` into `out` (other fields untouched).

@@ -34,6 +34,7 @@ constexpr ColumnMapping kColumns[] = {
     {ColumnId::output_if, FlowField::output_if},
     {ColumnId::direction, FlowField::direction},
     {ColumnId::source, FlowField::source},
+    {ColumnId::locality, FlowField::locality},
 };
 
 }  // namespace
@@ -84,7 +85,8 @@ unsigned field_width(FlowField field) noexcept {
     case FlowField::tcp_flags:
     case FlowField::tos:
     case FlowField::direction:
-    case FlowField::source: return 1;
+    case FlowField::source:
+    case FlowField::locality: return 1;
   }
   return 8;
 }

@@ -63,8 +63,9 @@ enum class ColumnId : std::uint8_t {
   output_if = 18,
   direction = 19,
   source = 20,
+  locality = 21,  // format version 1 readers without it fill 0 (unknown)
 };
-inline constexpr std::uint8_t kMaxColumnId = 20;
+inline constexpr std::uint8_t kMaxColumnId = 21;
 
 std::optional<FlowField> field_of(std::uint8_t column_id) noexcept;
 ColumnId column_of(FlowField field) noexcept;

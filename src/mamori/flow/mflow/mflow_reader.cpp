@@ -83,6 +83,9 @@ Status MflowBlock::decode(FlowField field) {
         break;
       case FlowField::direction: fill_default(c.direction, n, static_cast<std::uint8_t>(kDefaults.direction)); break;
       case FlowField::source: fill_default(c.source, n, static_cast<std::uint8_t>(kDefaults.source)); break;
+      case FlowField::locality:
+        fill_default(c.locality, n, static_cast<std::uint8_t>(kDefaults.locality));
+        break;
     }
     c.loaded |= bit;
     return {};
@@ -128,6 +131,7 @@ Status MflowBlock::decode(FlowField field) {
       break;
     case FlowField::direction: s = d.decode_ints(chunk, stored, n, reference, where, c.direction); break;
     case FlowField::source: s = d.decode_ints(chunk, stored, n, reference, where, c.source); break;
+    case FlowField::locality: s = d.decode_ints(chunk, stored, n, reference, where, c.locality); break;
   }
   if (!s) return s;
   if (read_stats_ != nullptr) {
@@ -167,6 +171,7 @@ void append_all(const FlowColumns& c, std::vector<FlowRecord>& out) {
     r.tos = c.tos[i];
     r.direction = static_cast<Direction>(c.direction[i]);
     r.source = static_cast<FlowSource>(c.source[i]);
+    r.locality = static_cast<Locality>(c.locality[i]);
     out.push_back(r);
   }
 }
@@ -195,6 +200,7 @@ void visit_column(FlowField field, FlowColumns& a, FlowColumns& b, F&& fn) {
     case FlowField::observation_domain: return fn(a.observation_domain, b.observation_domain);
     case FlowField::direction: return fn(a.direction, b.direction);
     case FlowField::source: return fn(a.source, b.source);
+    case FlowField::locality: return fn(a.locality, b.locality);
   }
 }
 

@@ -50,6 +50,7 @@ struct BlockColumns {
     std::uint64_t* domain = col(FlowField::observation_domain);
     std::uint64_t* direction = col(FlowField::direction);
     std::uint64_t* source = col(FlowField::source);
+    std::uint64_t* locality = col(FlowField::locality);
     IpAddress* src = addr(FlowField::src_addr);
     IpAddress* dst = addr(FlowField::dst_addr);
     IpAddress* exporter = addr(FlowField::exporter);
@@ -72,6 +73,7 @@ struct BlockColumns {
       domain[i] = r.observation_domain;
       direction[i] = static_cast<std::uint64_t>(r.direction);
       source[i] = static_cast<std::uint64_t>(r.source);
+      locality[i] = static_cast<std::uint64_t>(r.locality);
       src[i] = r.src_addr;
       dst[i] = r.dst_addr;
       exporter[i] = r.exporter;

@@ -16,7 +16,7 @@ inline char* put_str(char* p, std::string_view s) noexcept {
 
 bool is_textual(FlowField f) noexcept {
   return f == FlowField::src_addr || f == FlowField::dst_addr || f == FlowField::exporter ||
-         f == FlowField::direction || f == FlowField::source;
+         f == FlowField::direction || f == FlowField::source || f == FlowField::locality;
 }
 
 // Upper bound of one record's text, so each record needs a single reserve().
@@ -134,6 +134,7 @@ char* format_flow_field(const FlowRecord& f, FlowField field, char* p) noexcept 
     case FlowField::observation_domain: return put_u64(p, f.observation_domain);
     case FlowField::direction: return put_str(p, direction_name(static_cast<std::uint8_t>(f.direction)));
     case FlowField::source: return put_str(p, source_name(static_cast<std::uint8_t>(f.source)));
+    case FlowField::locality: return put_str(p, locality_name(static_cast<std::uint8_t>(f.locality)));
   }
   return p;
 }
