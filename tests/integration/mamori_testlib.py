@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 
 MAMORI = os.environ.get("MAMORI_BIN", "")
 SHARED_DATA = os.environ.get("MAMORI_SHARED_DATA", os.path.join(os.path.dirname(__file__), "../../../shared/data"))
@@ -41,3 +42,14 @@ def free_udp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def read_port_file(path, timeout=10):
+    """Waits for a --port-file written by mamori (port 0 resolved) and returns the first port."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            with open(path) as f:
+                return int(f.read().split()[0])
+        time.sleep(0.02)
+    raise AssertionError(f"{path} did not appear: the server did not start")

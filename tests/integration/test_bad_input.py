@@ -9,7 +9,7 @@ import tempfile
 import time
 import unittest
 
-from mamori_testlib import MAMORI, mamori
+from mamori_testlib import MAMORI, mamori, read_port_file
 
 
 class BadInput(unittest.TestCase):
@@ -83,12 +83,7 @@ class BadInput(unittest.TestCase):
                                  "-o", out, "--seconds", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
         try:
-            for _ in range(200):
-                if os.path.exists(port_file) and os.path.getsize(port_file) > 0:
-                    break
-                time.sleep(0.02)
-            with open(port_file) as f:
-                port = int(f.read().split()[0])
+            port = read_port_file(port_file)
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 for payload in (b"", b"\x00", b"\x00\x0a\xff\xff" + b"\x00" * 12, os.urandom(1400),
                                 b"\x00\x09\x00\x01" + b"\x00" * 16 + b"\x01\x00\x00\x02"):

@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from mamori_testlib import MAMORI, SHARED_DATA, free_udp_port, require_tool, run
+from mamori_testlib import MAMORI, SHARED_DATA, free_udp_port, read_port_file, require_tool, run
 
 PROTOCOLS = {"TCP": 6, "UDP": 17, "ICMP": 1, "ICMP6": 58, "GRE": 47, "ESP": 50}
 
@@ -24,15 +24,6 @@ def softflowd_export(pcap, version, port, workdir):
     # -c none: no control socket (softflowd would otherwise wait on it).
     run(["softflowd", "-r", pcap, "-n", f"127.0.0.1:{port}", "-v", str(version), "-a", "-A", "milli", "-d",
          "-p", os.path.join(workdir, "softflowd.pid"), "-c", "none"], timeout=120)
-
-
-def wait_for(path, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if os.path.exists(path) and os.path.getsize(path) > 0:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"{path} did not appear")
 
 
 def stop(proc):
@@ -49,9 +40,7 @@ def mamori_collect(pcap, version, workdir):
                              "-o", out_csv, "--fields", "start_ns,end_ns,src_addr,dst_addr,src_port,dst_port,proto,"
                              "packets,bytes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(port_file)
-        with open(port_file) as f:
-            port = int(f.read().split()[0])
+        port = read_port_file(port_file)
         softflowd_export(pcap, version, port, workdir)
     finally:
         _, err = stop(proc)

@@ -11,10 +11,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 import unittest
 
-from mamori_testlib import MAMORI, mamori
+from mamori_testlib import MAMORI, mamori, read_port_file
 from pcaplib import ether, ipv4, ipv6, tcp, udp, write_pcap
 
 MARKER = b"MAMORI-PAYLOAD-MARKER-7f3a9c"
@@ -210,12 +209,7 @@ legal_basis = "test"
                                    "--port-file", port_file, "--out", out, "--batch-seconds", "1",
                                    "--seconds", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            for _ in range(200):
-                if os.path.exists(port_file) and os.path.getsize(port_file) > 0:
-                    break
-                time.sleep(0.05)
-            with open(port_file) as f:
-                port = int(f.read().split()[0])
+            port = read_port_file(port_file)
             sender = subprocess.Popen([MAMORI, "simulate", "traffic", "--seed", "2", "--rate", "2000",
                                        "--duration", "12s", "--pace", "--out", "ipfix", "--to",
                                        f"udp://127.0.0.1:{port}"], stdout=subprocess.DEVNULL,

@@ -78,8 +78,14 @@ Result<InputKind> detect_input_kind(const std::string& path) {
   return InputKind::traffic_capture;
 }
 
-Status read_export_capture(const std::string& path, ExportDecoder& decoder, const FlowBatchSink& sink,
-                           CaptureCounters& counters) {
+namespace {
+
+// Runs `on_packet(link, packet, batch)` over every packet of a capture and
+// hands the flows it appends to `sink` in batches. A damaged capture ends the
+// loop with its error, after the flows decoded before the damage are delivered.
+template <class OnPacket>
+Status for_each_packet(const std::string& path, const FlowBatchSink& sink, CaptureCounters& counters,
+                       OnPacket&& on_packet) {
   auto capture = PcapFile::open(path);
   if (!capture) return tl::unexpected(capture.error());
   if (!is_supported_link_type(capture->link_type())) {
@@ -89,29 +95,15 @@ Status read_export_capture(const std::string& path, ExportDecoder& decoder, cons
   std::vector<FlowRecord> batch;
   batch.reserve(kBatchSize + 1024);
   CapturedPacket packet;
-  PacketSummary summary;
   for (;;) {
     auto more = capture->next(packet);
     if (!more) {
-      // Keep what was decoded before the damage, then report it.
       if (auto s = flush_batch(batch, sink); !s) return s;
       return tl::unexpected(more.error());
     }
     if (!*more) break;
     ++counters.packets;
-    Anomaly why{};
-    if (!parse_packet(link, packet.data, summary, why)) {
-      counters.anomalies.add(why);
-      continue;
-    }
-    if (summary.proto != kProtoUdp || summary.is_fragment) {
-      counters.anomalies.add(Anomaly::capture_non_udp);
-      continue;
-    }
-    ++counters.export_datagrams;
-    ExportDatagram datagram{summary.src_addr, packet.timestamp_ns,
-                            packet.data.subspan(summary.payload_offset, summary.payload_length)};
-    decoder.decode(datagram, batch);
+    on_packet(link, packet, batch);
     if (batch.size() >= kBatchSize) {
       if (auto s = flush_batch(batch, sink); !s) return s;
     }
@@ -119,30 +111,35 @@ Status read_export_capture(const std::string& path, ExportDecoder& decoder, cons
   return flush_batch(batch, sink);
 }
 
+}  // namespace
+
+Status read_export_capture(const std::string& path, ExportDecoder& decoder, const FlowBatchSink& sink,
+                           CaptureCounters& counters) {
+  PacketSummary summary;
+  return for_each_packet(path, sink, counters, [&](LinkType link, const CapturedPacket& packet,
+                                                   std::vector<FlowRecord>& batch) {
+    Anomaly why{};
+    if (!parse_packet(link, packet.data, summary, why)) {
+      counters.anomalies.add(why);
+      return;
+    }
+    if (summary.proto != kProtoUdp || summary.is_fragment) {
+      counters.anomalies.add(Anomaly::capture_non_udp);
+      return;
+    }
+    ++counters.export_datagrams;
+    decoder.decode(ExportDatagram{summary.src_addr, packet.timestamp_ns,
+                                  packet.data.subspan(summary.payload_offset, summary.payload_length)},
+                   batch);
+  });
+}
+
 Status read_traffic_capture(const std::string& path, FlowAssembler& assembler, const FlowBatchSink& sink,
                             CaptureCounters& counters) {
-  auto capture = PcapFile::open(path);
-  if (!capture) return tl::unexpected(capture.error());
-  if (!is_supported_link_type(capture->link_type())) {
-    return fail(Errc::unsupported, "{}: capture link type {} is not supported", path, capture->link_type());
-  }
-  const auto link = static_cast<LinkType>(capture->link_type());
-  std::vector<FlowRecord> batch;
-  CapturedPacket packet;
-  for (;;) {
-    auto more = capture->next(packet);
-    if (!more) {
-      if (auto s = flush_batch(batch, sink); !s) return s;
-      return tl::unexpected(more.error());
-    }
-    if (!*more) break;
-    ++counters.packets;
-    assembler.add_frame(link, packet, batch);
-    if (batch.size() >= kBatchSize) {
-      if (auto s = flush_batch(batch, sink); !s) return s;
-    }
-  }
-  return flush_batch(batch, sink);
+  return for_each_packet(path, sink, counters,
+                         [&](LinkType link, const CapturedPacket& packet, std::vector<FlowRecord>& batch) {
+                           assembler.add_frame(link, packet, batch);
+                         });
 }
 
 }  // namespace mamori::flow
