@@ -198,9 +198,11 @@ legal_basis = "test"
             self.assertFalse(os.path.exists(self.path(name)) and os.path.getsize(self.path(name)) > 0, name)
 
     def test_sensor_stops_when_its_policy_expires_mid_run(self):
+        # The policy lives 15 s: long enough for a slow (sanitizer) build to start and select,
+        # short enough that the 40 s export outlives it.
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         policy = self.policy("short.toml", valid_from=now - datetime.timedelta(days=1),
-                             valid_until=now + datetime.timedelta(seconds=5))
+                             valid_until=now + datetime.timedelta(seconds=15))
         port_file = self.path("port")
         out = self.path("live.mflow")
         sensor = subprocess.Popen([MAMORI, "sensor", "run", "--policy", policy, "--overseer-pubkey",
@@ -211,10 +213,10 @@ legal_basis = "test"
         try:
             port = read_port_file(port_file)
             sender = subprocess.Popen([MAMORI, "simulate", "traffic", "--seed", "2", "--rate", "2000",
-                                       "--duration", "12s", "--pace", "--out", "ipfix", "--to",
+                                       "--duration", "40s", "--pace", "--out", "ipfix", "--to",
                                        f"udp://127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
-            _, err = sensor.communicate(timeout=40)
+            _, err = sensor.communicate(timeout=90)
             sender.send_signal(signal.SIGTERM)
             sender.wait(timeout=10)
         finally:
