@@ -19,6 +19,11 @@ find_package(Boost 1.81 REQUIRED COMPONENTS json)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 
+# The hub: HTTP/1.1 on Boost.Beast/Asio (header-only), TLS with OpenSSL's
+# libssl, PostgreSQL through libpq.
+find_package(OpenSSL REQUIRED COMPONENTS SSL)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+
 if(MAMORI_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -39,6 +39,9 @@ void register_pseudo_commands(CommandSet& commands);
 void register_sensor_commands(CommandSet& commands);  // `sensor run` and `select`
 void register_ledger_commands(CommandSet& commands);
 void register_keys_commands(CommandSet& commands);
+void register_hub_commands(CommandSet& commands);     // `hub serve|init`
+void register_org_commands(CommandSet& commands);     // `org create|list|show|update` (API client)
+void register_apikey_commands(CommandSet& commands);  // `apikey create|list|revoke` (API client)
 
 // Prints "mamori: error: <message>" to stderr and returns the misuse/failure exit code.
 int report_error(const std::string& message, int code = 1);

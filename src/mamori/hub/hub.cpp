@@ -1,0 +1,46 @@
+#include "mamori/hub/hub.hpp"
+
+#include "mamori/hub/auth/api_key_secret.hpp"
+
+namespace mamori::hub {
+
+Hub::~Hub() = default;
+
+Result<std::unique_ptr<Hub>> Hub::open(const HubConfig& config) {
+  std::unique_ptr<Hub> hub(new Hub());
+  auto store = store::open_hub_store(config.storage);
+  if (!store) return tl::unexpected(store.error());
+  hub->store_ = std::move(*store);
+  auto ledger = LedgerSink::open(ledger_path_for(config));
+  if (!ledger) return tl::unexpected(ledger.error());
+  hub->ledger_ = std::move(*ledger);
+  hub->context_.reset(new ApiContext{*hub->store_, *hub->ledger_, hub->metrics_, hub->router_});
+  register_all_routes(hub->router_, *hub->context_);
+  hub->limiter_ = std::make_unique<RateLimiter>(config.rate_limit);
+  hub->pipeline_ = std::make_unique<RequestPipeline>(hub->router_, *hub->store_, *hub->limiter_, hub->metrics_,
+                                                     config.log_requests);
+  RequestPipeline* pipeline = hub->pipeline_.get();
+  auto server = HttpServer::listen(
+      config.server, [pipeline](Request& r) { return pipeline->handle(r); },
+      [pipeline](const Response& r) { pipeline->rejected(r); });
+  if (!server) return tl::unexpected(server.error());
+  hub->server_ = std::move(*server);
+  return hub;
+}
+
+Result<std::string> bootstrap_admin_key(store::HubStore& store, std::string_view name) {
+  auto key = generate_api_key();
+  if (!key) return tl::unexpected(key.error());
+  key->record.role = store::Role::admin;
+  key->record.name = std::string(name);
+  key->record.created_by = "bootstrap";
+  key->record.created = now_ns();
+  auto w = store.bootstrap_api_key(key->record);
+  if (!w) return tl::unexpected(w.error());
+  if (w->outcome == store::WriteOutcome::refused)
+    return fail(Errc::invalid_argument, "the store already has API keys; create further keys with an admin key");
+  if (w->outcome != store::WriteOutcome::done) return fail(Errc::io_error, "bootstrap key not created ({})", store::write_outcome_name(w->outcome));
+  return key->token;
+}
+
+}  // namespace mamori::hub
