@@ -42,7 +42,9 @@ TEST(ApiKeySecret, MalformedTokensAreRefusedWithoutEchoingThem) {
                           "xx" + k.token.substr(2), std::string(84, 'z')}) {
     auto r = parse_api_key_token(bad);
     ASSERT_FALSE(r.has_value()) << bad;
-    if (bad.size() > 10) EXPECT_EQ(r.error().message.find(bad), std::string::npos);
+    if (bad.size() > 10) {
+      EXPECT_EQ(r.error().message.find(bad), std::string::npos);
+    }
   }
   EXPECT_FALSE(parse_bearer("Basic " + k.token).has_value());
   EXPECT_FALSE(parse_bearer(k.token).has_value());

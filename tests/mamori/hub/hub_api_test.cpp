@@ -269,15 +269,19 @@ TEST(HubOpenApi, DescribesEveryRegisteredRoute) {
       EXPECT_TRUE(o.at("responses").get_object().contains("401"));
       EXPECT_TRUE(o.at("responses").get_object().contains("403"));
     }
-    for (auto seg : split_path(route.pattern))
+    for (auto seg : split_path(route.pattern)) {
       if (seg.front() == '{') {
         bool declared = false;
         for (const auto& p : o.at("parameters").get_array())
           declared |= p.get_object().at("name") == json::value(seg.substr(1, seg.size() - 2));
         EXPECT_TRUE(declared) << seg;
       }
-    for (const auto& name : {route.request_schema, route.response_schema})
-      if (!name.empty()) EXPECT_TRUE(schemas.contains(name)) << name;
+    }
+    for (const auto& name : {route.request_schema, route.response_schema}) {
+      if (!name.empty()) {
+        EXPECT_TRUE(schemas.contains(name)) << name;
+      }
+    }
     ++operations;
   }
   std::size_t documented = 0;

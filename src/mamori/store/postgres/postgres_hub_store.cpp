@@ -352,7 +352,8 @@ Result<std::unique_ptr<Conn>> open_connection(const PostgresHubStore::Options& o
   if (conn->raw() == nullptr) return fail(Errc::io_error, "postgres: out of memory");
   if (conn->broken()) return conn->error("cannot connect");
   // Timestamps and numbers are exchanged as text: pin the formats.
-  MAMORI_TRY(conn->exec("SET client_encoding = 'UTF8'; SET extra_float_digits = 3"));
+  // Text exchange formats pinned; NOTICEs ("schema exists, skipping") are not for stderr.
+  MAMORI_TRY(conn->exec("SET client_encoding = 'UTF8'; SET extra_float_digits = 3; SET client_min_messages = warning"));
   if (!o.schema.empty()) {
     char* quoted = PQescapeIdentifier(conn->raw(), o.schema.data(), o.schema.size());
     if (quoted == nullptr) return conn->error("bad schema name");
@@ -406,6 +407,7 @@ Result<std::unique_ptr<PostgresHubStore>> PostgresHubStore::open(const Options& 
 Status PostgresHubStore::drop_schema(const std::string& conninfo, const std::string& schema) {
   Conn conn(PQconnectdb(conninfo.c_str()));
   if (conn.raw() == nullptr || conn.broken()) return conn.error("cannot connect");
+  if (auto ok = conn.exec("SET client_min_messages = warning"); !ok) return ok;
   char* quoted = PQescapeIdentifier(conn.raw(), schema.data(), schema.size());
   if (quoted == nullptr) return conn.error("bad schema name");
   const std::string sql = fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", quoted);
