@@ -14,11 +14,12 @@ Result<std::unique_ptr<Hub>> Hub::open(const HubConfig& config) {
   auto ledger = LedgerSink::open(ledger_path_for(config));
   if (!ledger) return tl::unexpected(ledger.error());
   hub->ledger_ = std::move(*ledger);
-  hub->context_.reset(new ApiContext{*hub->store_, *hub->ledger_, hub->metrics_, hub->router_});
+  hub->keys_ = std::make_unique<KeyCache>(config.key_cache_ttl);
+  hub->context_.reset(new ApiContext{*hub->store_, *hub->ledger_, hub->metrics_, *hub->keys_, hub->router_});
   register_all_routes(hub->router_, *hub->context_);
   hub->limiter_ = std::make_unique<RateLimiter>(config.rate_limit);
-  hub->pipeline_ = std::make_unique<RequestPipeline>(hub->router_, *hub->store_, *hub->limiter_, hub->metrics_,
-                                                     config.log_requests);
+  hub->pipeline_ = std::make_unique<RequestPipeline>(hub->router_, *hub->store_, *hub->keys_, *hub->limiter_,
+                                                     hub->metrics_, config.log_requests);
   RequestPipeline* pipeline = hub->pipeline_.get();
   auto server = HttpServer::listen(
       config.server, [pipeline](Request& r) { return pipeline->handle(r); },

@@ -30,6 +30,7 @@ class Hub {
   std::unique_ptr<LedgerSink> ledger_;
   Metrics metrics_;
   Router router_;
+  std::unique_ptr<KeyCache> keys_;
   std::unique_ptr<ApiContext> context_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<RequestPipeline> pipeline_;

@@ -92,7 +92,7 @@ Result<HubConfig> load_hub_config(const std::string& path) {
   };
   for (const auto& [key, value] : root) {
     const std::string_view k = key.str();
-    if (k != "server" && k != "storage" && k != "ledger" && k != "rate_limit" && k != "log")
+    if (k != "server" && k != "storage" && k != "ledger" && k != "rate_limit" && k != "log" && k != "auth")
       return fail(Errc::invalid_argument, "{}: unknown section [{}]", path, k);
   }
   const auto& server = section("server");
@@ -123,6 +123,7 @@ Result<HubConfig> load_hub_config(const std::string& path) {
   const auto& rl = section("rate_limit");
   MAMORI_SET(c.rate_limit.rate, number(rl, "requests_per_second", c.rate_limit.rate));
   MAMORI_SET(c.rate_limit.burst, number(rl, "burst", c.rate_limit.burst));
+  MAMORI_SET(c.key_cache_ttl, duration_ms(section("auth"), "key_cache_ttl", c.key_cache_ttl));
   if (const auto* requests = section("log").get("requests")) {
     const auto* b = requests->as_boolean();
     if (!b) return fail(Errc::invalid_argument, "{}: log.requests must be true or false", path);

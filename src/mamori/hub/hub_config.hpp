@@ -15,6 +15,9 @@ struct HubConfig {
   store::StoreConfig storage;
   std::string ledger_path;  // empty: next to a SQLite database, else hub-ledger.db in the working directory
   RateLimiter::Options rate_limit;
+  // How long a verified key is trusted without asking the store again; a key
+  // revoked through another hub sharing the database works at most this long.
+  std::chrono::milliseconds key_cache_ttl{1000};
   bool log_requests = true;
 };
 

@@ -22,12 +22,17 @@ Response RequestPipeline::authenticate(Request& request) {
   if (!header) return unauthorized("an API key is required: 'Authorization: Bearer <key>'");
   auto token = parse_bearer(*header);
   if (!token) return unauthorized(token.error().message);
-  auto key = store_.get_api_key(token->id);
-  if (!key) return store_failure(key.error());
+  std::optional<store::ApiKey> key = keys_.get(token->id);
+  if (!key) {
+    auto stored = store_.get_api_key(token->id);
+    if (!stored) return store_failure(stored.error());
+    key = std::move(*stored);
+    if (key) keys_.put(*key);
+  }
   // Unknown, revoked and wrong secret look the same to the caller.
-  if (!*key || (*key)->revoked != 0 || !digest_equal((*key)->secret_hash, token->secret_hash))
+  if (!key || key->revoked != 0 || !digest_equal(key->secret_hash, token->secret_hash))
     return unauthorized("invalid or revoked API key");
-  request.principal = Principal{(*key)->id, (*key)->role, (*key)->org_id};
+  request.principal = Principal{key->id, key->role, key->org_id};
   return Response{0, {}, {}, {}};
 }
 

@@ -4,6 +4,7 @@
 // the handler (500 if it fails unexpectedly); then metrics and one JSON log
 // line to stderr: time, method, route, path, status, latency, key id — never
 // the key itself.
+#include "mamori/hub/auth/key_cache.hpp"
 #include "mamori/hub/http/router.hpp"
 #include "mamori/hub/metrics.hpp"
 #include "mamori/hub/rate_limiter.hpp"
@@ -13,8 +14,9 @@ namespace mamori::hub {
 
 class RequestPipeline {
  public:
-  RequestPipeline(const Router& router, store::HubStore& store, RateLimiter& limiter, Metrics& metrics, bool log_requests)
-      : router_(router), store_(store), limiter_(limiter), metrics_(metrics), log_(log_requests) {}
+  RequestPipeline(const Router& router, store::HubStore& store, KeyCache& keys, RateLimiter& limiter, Metrics& metrics,
+                  bool log_requests)
+      : router_(router), store_(store), keys_(keys), limiter_(limiter), metrics_(metrics), log_(log_requests) {}
 
   Response handle(Request& request);
   // A request the server refused before it could be parsed (413, 400).
@@ -26,6 +28,7 @@ class RequestPipeline {
 
   const Router& router_;
   store::HubStore& store_;
+  KeyCache& keys_;
   RateLimiter& limiter_;
   Metrics& metrics_;
   bool log_;

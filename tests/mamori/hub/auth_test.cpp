@@ -3,6 +3,7 @@
 #include <set>
 
 #include "mamori/hub/auth/api_key_secret.hpp"
+#include "mamori/hub/auth/key_cache.hpp"
 #include "mamori/hub/rate_limiter.hpp"
 
 namespace mamori::hub {
@@ -69,6 +70,25 @@ TEST(RateLimiter, BurstThenRefillPerKey) {
 
   RateLimiter off({0, 0});
   for (int i = 0; i < 100; ++i) EXPECT_EQ(off.acquire("k", t0), 0u);
+}
+
+TEST(KeyCache, ExpiresAndInvalidates) {
+  KeyCache cache(std::chrono::milliseconds(1000));
+  const auto t0 = KeyCache::Clock::time_point{} + std::chrono::hours(1);
+  store::ApiKey k;
+  k.id = "00000000000000a1";
+  k.role = store::Role::analyst;
+  EXPECT_FALSE(cache.get(k.id, t0).has_value());
+  cache.put(k, t0);
+  ASSERT_TRUE(cache.get(k.id, t0 + std::chrono::milliseconds(999)).has_value());
+  EXPECT_EQ(cache.get(k.id, t0)->role, store::Role::analyst);
+  EXPECT_FALSE(cache.get(k.id, t0 + std::chrono::milliseconds(1000)).has_value());
+  cache.put(k, t0);
+  cache.invalidate(k.id);
+  EXPECT_FALSE(cache.get(k.id, t0).has_value());
+  KeyCache off(std::chrono::milliseconds(0));
+  off.put(k, t0);
+  EXPECT_FALSE(off.get(k.id, t0).has_value());
 }
 
 }  // namespace

@@ -352,6 +352,7 @@ TEST(HubConfigFile, ExampleParsesToTheDefaults) {
   EXPECT_EQ(c->rate_limit.rate, defaults.rate_limit.rate);
   EXPECT_EQ(c->rate_limit.burst, defaults.rate_limit.burst);
   EXPECT_TRUE(c->log_requests);
+  EXPECT_EQ(c->key_cache_ttl, defaults.key_cache_ttl);
   EXPECT_EQ(ledger_path_for(*c), "hub.db.ledger");
   ServerOptions s;
   EXPECT_TRUE(parse_listen("[::1]:8443", s).has_value());

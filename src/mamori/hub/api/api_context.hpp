@@ -1,6 +1,7 @@
 #pragma once
 // What API resources are given at start-up, and the helpers they share.
 // Each resource registers its routes (hub/api/<resource>.cpp) into the Router.
+#include "mamori/hub/auth/key_cache.hpp"
 #include "mamori/hub/http/router.hpp"
 #include "mamori/hub/ledger_sink.hpp"
 #include "mamori/hub/metrics.hpp"
@@ -12,6 +13,7 @@ struct ApiContext {
   store::HubStore& store;
   LedgerSink& ledger;
   Metrics& metrics;
+  KeyCache& keys;  // revocation invalidates the revoked key's entry
   const Router& router;  // for the OpenAPI document
 };
 

@@ -70,6 +70,7 @@ Response list(ApiContext& ctx, Request& req) {
 Response revoke(ApiContext& ctx, Request& req) {
   const auto& id = req.params["id"];
   auto w = ctx.store.revoke_api_key(id, now_ns());
+  ctx.keys.invalidate(id);
   if (!w) return store_failure(w.error());
   if (w->outcome != store::WriteOutcome::done) return outcome_failure(w->outcome, fmt::format("API key '{}'", id));
   auto k = ctx.store.get_api_key(id);
