@@ -11,6 +11,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -191,6 +192,7 @@ class Session : public SessionBase {
   void reject(int status, std::string_view code, const std::string& message) {
     Response res = error_response(status, code, message);
     if (server_.on_rejected) server_.on_rejected(res);
+    linger_ = true;
     // After a framing error the rest of the stream cannot be trusted.
     send(std::move(res), true);
   }
@@ -219,6 +221,7 @@ class Session : public SessionBase {
   std::optional<http::request_parser<http::string_body>> parser_;
   bool idle_ = false;
   bool first_ = true;
+  bool linger_ = false;  // drain what the client still sends before closing (see PlainSession::do_eof)
 };
 
 class PlainSession : public Session<PlainSession>, public std::enable_shared_from_this<PlainSession> {
@@ -231,11 +234,28 @@ class PlainSession : public Session<PlainSession>, public std::enable_shared_fro
   void do_eof() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (linger_) {
+      // After refusing a request (413, 400) the client may still be sending
+      // its body; closing with unread data would reset the connection and
+      // could destroy the error response in flight. Read and discard for a
+      // bounded time and amount first (nginx's lingering close).
+      stream_.expires_after(std::chrono::seconds(2));
+      discard();
+    }
   }
 
  private:
+  void discard() {
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->discarded_ += n;
+      if (!ec && self->discarded_ < (std::size_t{64} << 20)) self->discard();
+    });
+  }
+
   friend class Session<PlainSession>;
   beast::tcp_stream stream_;
+  std::array<char, 16384> scratch_{};
+  std::size_t discarded_ = 0;
 };
 
 class TlsSession : public Session<TlsSession>, public std::enable_shared_from_this<TlsSession> {
