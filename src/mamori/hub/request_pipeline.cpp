@@ -90,24 +90,22 @@ Response RequestPipeline::handle(Request& request) {
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  finish(request, route_name, response, seconds);
+  finish(request.method, request.path, request.principal ? &*request.principal : nullptr, route_name, response, seconds);
   return response;
 }
 
 void RequestPipeline::rejected(const Response& response) {
-  Request none;
-  none.method = "-";
-  finish(none, "rejected", response, 0);
+  finish("-", "", nullptr, "rejected", response, 0);
 }
 
-void RequestPipeline::finish(const Request& request, const std::string& route, const Response& response, double seconds) {
-  metrics_.record(route, request.method, response.status, seconds);
+void RequestPipeline::finish(std::string_view method, std::string_view path, const Principal* who,
+                             const std::string& route, const Response& response, double seconds) {
+  metrics_.record(route, std::string(method), response.status, seconds);
   if (!log_) return;
   std::string line = fmt::format(
       R"({{"time":{},"method":{},"route":{},"path":{},"status":{},"latency_ms":{:.3f},"key_id":{}}})",
-      json_quote(format_rfc3339(now_ns())), json_quote(request.method), json_quote(route), json_quote(request.path),
-      response.status, seconds * 1000,
-      request.principal ? json_quote(request.principal->key_id) : std::string("null"));
+      json_quote(format_rfc3339(now_ns())), json_quote(method), json_quote(route), json_quote(path), response.status,
+      seconds * 1000, who ? json_quote(who->key_id) : std::string("null"));
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

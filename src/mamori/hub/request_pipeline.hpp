@@ -24,7 +24,8 @@ class RequestPipeline {
 
  private:
   Response authenticate(Request& request);
-  void finish(const Request& request, const std::string& route, const Response& response, double seconds);
+  void finish(std::string_view method, std::string_view path, const Principal* who, const std::string& route,
+              const Response& response, double seconds);
 
   const Router& router_;
   store::HubStore& store_;
