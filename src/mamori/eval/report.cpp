@@ -64,7 +64,9 @@ std::string format_text(const Evaluation& ev) {
   std::size_t scored_fps = 0;
   for (const auto& fp : ev.false_positives) scored_fps += fp.scored ? 1 : 0;
   if (!ev.false_positives.empty()) {
-    out += fmt::format("\nfalse positives ({}):\n", scored_fps);
+    const std::size_t unscored = ev.false_positives.size() - scored_fps;
+    out += unscored == 0 ? fmt::format("\nfalse positives ({}):\n", scored_fps)
+                         : fmt::format("\nfalse positives ({}, and {} of kinds not scored):\n", scored_fps, unscored);
     for (const auto& fp : ev.false_positives) {
       std::string what = std::string(cause_name(fp.cause));
       if (!fp.attack.empty()) what += " " + fp.attack;

@@ -1,6 +1,7 @@
 #include "mamori/flow/simulate/attacks/beacon.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace mamori::flow::sim::attacks {
@@ -14,15 +15,18 @@ TimeNs uniform_between(TimeNs lo, TimeNs hi, Rng& rng) noexcept {
 }  // namespace
 
 BeaconConfig default_beacon_config() {
+  // Twenty C2s, so that one false alarm moves beaconing precision by under 5 %.
+  // Periods, jitter, ports and victim counts cycle through realistic values:
+  // TLS (443, 8443), plain HTTP (80, 8080), Metasploit's 4444, DarkComet's
+  // 1604, njRAT's 5552; every fifth over IPv6.
+  constexpr std::array<int, 7> kPeriods = {60, 90, 120, 150, 180, 240, 300};
+  constexpr std::array<double, 5> kJitter = {0.10, 0.15, 0.20, 0.25, 0.30};
+  constexpr std::array<std::uint16_t, 10> kPorts = {443, 8443, 80, 443, 4444, 443, 8080, 1604, 443, 5552};
   BeaconConfig c;
-  constexpr TimeNs s = kNsPerSecond;
-  c.c2s = {
-      {60 * s, 0.10, 443, 4, false},   // a commodity RAT over TLS
-      {90 * s, 0.20, 8443, 3, false},  // TLS on an alternative port
-      {120 * s, 0.30, 80, 3, false},   // plain HTTP polling
-      {180 * s, 0.15, 7443, 2, false}, // a custom protocol on an uncommon port
-      {300 * s, 0.25, 443, 5, true},   // TLS over IPv6
-  };
+  for (std::uint32_t i = 0; i < 20; ++i) {
+    c.c2s.push_back({static_cast<TimeNs>(kPeriods[i % kPeriods.size()]) * kNsPerSecond, kJitter[i % kJitter.size()],
+                     kPorts[i % kPorts.size()], 2 + (i * 7) % 4, i % 5 == 4});
+  }
   return c;
 }
 

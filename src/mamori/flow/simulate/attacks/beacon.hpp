@@ -31,8 +31,9 @@ struct BeaconConfig {
   double miss_share = 0.01;     // contacts that never happen (machine busy, network down)
 };
 
-// The standard scenario's beacons: five C2s with periods of 60 s to 5 min,
-// jitter 10-30 %, on 443, 8443, 80, an uncommon port and 443 over IPv6.
+// The standard scenario's beacons: twenty C2s with 2-5 victims each, periods
+// of 60 s to 5 min, jitter 10-30 %, on 443, 8443, 80, 8080 and RAT ports
+// (4444, 1604, 5552), every fifth over IPv6.
 BeaconConfig default_beacon_config();
 
 class BeaconSource final : public PlantedSource {

@@ -25,18 +25,31 @@ std::vector<std::uint16_t> port_range(std::uint16_t lo, std::uint16_t hi) {
 
 ScanConfig default_scan_config() {
   using enum ScanDirection;
+  const std::vector<std::uint16_t> top(std::begin(kTopPorts), std::end(kTopPorts));
   ScanConfig c;
+  // Enough scanners that one false alarm moves scanning precision by under 5 %.
   c.scanners = {
-      {horizontal, {23}, kProtoTcp, 20.0, 0.02, 1.0, false},    // Mirai-style telnet sweep
+      {horizontal, {23}, kProtoTcp, 20.0, 0.02, 1.00, false},   // Mirai-style telnet sweep
       {horizontal, {22}, kProtoTcp, 8.0, 0.10, 0.90, false},
       {horizontal, {445}, kProtoTcp, 12.0, 0.00, 0.60, false},
-      {horizontal, {3389}, kProtoTcp, 4.0, 0.30, 1.0, false},
-      {horizontal, {8080}, kProtoTcp, 1.0, 0.00, 1.0, false},
+      {horizontal, {3389}, kProtoTcp, 4.0, 0.30, 1.00, false},
+      {horizontal, {8080}, kProtoTcp, 1.0, 0.00, 1.00, false},
       {horizontal, {5060}, kProtoUdp, 3.0, 0.20, 0.80, false},  // SIP OPTIONS
-      {horizontal, {6379}, kProtoTcp, 0.5, 0.00, 1.0, false},   // low and slow
-      {vertical, port_range(1, 1024), kProtoTcp, 150.0, 0.25, 1.0, false},
-      {vertical, std::vector<std::uint16_t>(std::begin(kTopPorts), std::end(kTopPorts)), kProtoTcp, 10.0, 0.60, 1.0,
-       true},
+      {horizontal, {6379}, kProtoTcp, 0.5, 0.00, 1.00, false},  // low and slow
+      {horizontal, {80}, kProtoTcp, 6.0, 0.05, 0.70, false},
+      {horizontal, {443}, kProtoTcp, 5.0, 0.40, 1.00, false},
+      {horizontal, {5555}, kProtoTcp, 2.0, 0.15, 0.85, false},  // exposed Android debug bridges
+      {horizontal, {2323}, kProtoTcp, 3.0, 0.00, 0.50, false},
+      {horizontal, {1433}, kProtoTcp, 1.5, 0.25, 1.00, false},
+      {horizontal, {3306}, kProtoTcp, 2.0, 0.50, 1.00, false},
+      {horizontal, {5900}, kProtoTcp, 1.0, 0.10, 0.60, false},
+      {horizontal, {161}, kProtoUdp, 2.0, 0.30, 0.90, false},   // SNMP get-request
+      {horizontal, {8443}, kProtoTcp, 0.8, 0.00, 1.00, false},
+      {horizontal, {7547}, kProtoTcp, 4.0, 0.20, 0.55, false},  // TR-069 on home routers
+      {horizontal, {9200}, kProtoTcp, 0.7, 0.35, 1.00, false},
+      {vertical, port_range(1, 1024), kProtoTcp, 150.0, 0.25, 1.00, false},
+      {vertical, top, kProtoTcp, 10.0, 0.60, 1.00, true},
+      {vertical, top, kProtoTcp, 2.0, 0.45, 1.00, false},        // a slow one: 50 s for 100 ports
   };
   return c;
 }
@@ -139,13 +152,15 @@ TimeNs ScanSource::act(std::uint32_t actor, TimeNs now, FlowBatch& out) {
     probe.answer = answer;
     add_tcp_probe(factory_, probe, p.label, out);
   } else {
-    // One datagram (a SIP OPTIONS request is about 400 bytes); an open service answers once.
+    // One datagram; an open service answers once.
     UdpExchange u;
     u.start = now;
     u.client = scanner;
     u.server = target;
     u.rtt_ms = rtt;
-    u.request_bytes = (scanner.address.is_v4() ? 28 : 48) + 380 + rng.below(40);
+    // A SIP OPTIONS request is about 400 bytes, an SNMP get-request 40-60, other probes small.
+    const std::uint64_t payload = target.port == 5060 ? 380 + rng.below(40) : (target.port == 161 ? 40 + rng.below(20) : 20 + rng.below(40));
+    u.request_bytes = (scanner.address.is_v4() ? 28 : 48) + payload;
     u.response_packets = answer == ProbeAnswer::open ? 1 : 0;
     u.response_bytes = (scanner.address.is_v4() ? 28 : 48) + 450 + rng.below(100);
     add_udp_exchange(factory_, u, p.label, out);

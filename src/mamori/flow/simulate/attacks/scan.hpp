@@ -34,9 +34,11 @@ struct ScanConfig {
   double subscriber_share = 0.1;
 };
 
-// Seven horizontal scanners (telnet, SSH, SMB, RDP, 8080, SIP over UDP, a
-// slow Redis sweep) and two vertical ones (ports 1-1024 of an IPv4
-// subscriber; 100 common ports of an IPv6 subscriber).
+// Eighteen horizontal scanners (telnet, SSH, SMB, RDP, web, SIP and SNMP
+// over UDP, databases, ADB, TR-069, ..., at 0.5 to 20 probes/s, some
+// low-and-slow over the whole hour) and three vertical ones (ports 1-1024 of
+// an IPv4 subscriber at 150/s; nmap's top 100 of an IPv6 subscriber at 10/s
+// and of an IPv4 one at 2/s).
 ScanConfig default_scan_config();
 
 class ScanSource final : public PlantedSource {
