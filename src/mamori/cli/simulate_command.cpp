@@ -291,6 +291,9 @@ int run_traffic(TrafficOptions& o) {
     if (!parsed) return report_error(fmt::format("--attacks: {}", parsed.error().message), 2);
     plants = std::move(*parsed);
   }
+  if (o.labels == "-" && flow::parse_flow_format(o.out) && (o.path.empty() || o.path == "-")) {
+    return report_error("--labels - and the flows would share standard output; give one of them a file", 2);
+  }
   auto start = parse_rfc3339(o.start);
   if (!start) return report_error(fmt::format("--start: {}", start.error().message), 2);
   std::string duration_text = o.duration;

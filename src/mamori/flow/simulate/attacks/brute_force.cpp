@@ -80,7 +80,8 @@ TimeNs BruteForceSource::act(std::uint32_t actor, TimeNs now, FlowBatch& out) {
   Attacker& a = attackers_[actor];
   if (now >= a.stop) return kNever;
   Rng& rng = a.rng;
-  const Peer source{a.source.address, static_cast<std::uint16_t>(rng.between(32768, 60999)), a.source.interface};
+  // Above every targeted port, so the port heuristics see the attacker as the client even on 33890.
+  const Peer source{a.source.address, static_cast<std::uint16_t>(rng.between(40000, 60999)), a.source.interface};
   const double rtt = std::max(1.0, a.source.rtt_ms * rng.lognormal(1.0, 0.08));
   ++a.attempts;
   if (a.shape.ban_after != 0 && a.attempts > a.shape.ban_after) {
