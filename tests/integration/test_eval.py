@@ -109,7 +109,7 @@ class StandardScenario(unittest.TestCase):
                       "(mamori detect FILE... [--home CC] [-o OUT] [--format jsonl]) must be merged "
                       "before the evaluation can score it")
         findings = os.path.join(self.tmp.name, "findings.jsonl")
-        mamori("detect", self.flows, "-o", findings, "--home", "JP", timeout=600)
+        mamori("detect", self.flows, "--home", "JP", "-o", findings, "--format", "jsonl", timeout=540)
         report = json.loads(mamori("eval", "--labels", self.labels, findings, "--format", "json").stdout)
         text = mamori("eval", "--labels", self.labels, findings).stdout
         problems = []
