@@ -39,6 +39,7 @@ void register_pseudo_commands(CommandSet& commands);
 void register_sensor_commands(CommandSet& commands);  // `sensor run` and `select`
 void register_ledger_commands(CommandSet& commands);
 void register_keys_commands(CommandSet& commands);
+void register_detect_commands(CommandSet& commands);  // `mamori detect`
 
 // Prints "mamori: error: <message>" to stderr and returns the misuse/failure exit code.
 int report_error(const std::string& message, int code = 1);
