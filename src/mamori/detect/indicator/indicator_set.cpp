@@ -2,14 +2,31 @@
 
 namespace mamori::detect {
 
+IndicatorSet::HostSlot& IndicatorSet::host_slot(const IpAddress& a) noexcept {
+  const std::size_t mask = host_slots_.size() - 1;
+  std::size_t i = IpAddressHash{}(a) & mask;
+  while (host_slots_[i].entry != kEmpty && host_slots_[i].address != a) i = (i + 1) & mask;
+  return host_slots_[i];
+}
+
+void IndicatorSet::grow_hosts() {
+  std::vector<HostSlot> old = std::move(host_slots_);
+  host_slots_.assign(old.empty() ? 64 : old.size() * 2, HostSlot{});
+  for (const auto& slot : old)
+    if (slot.entry != kEmpty) host_slot(slot.address) = slot;
+}
+
 Status IndicatorSet::add(const Prefix& prefix, IndicatorSource source) {
   const bool host = prefix.bits128() == 128;
   if (host) {
-    auto [it, inserted] = hosts_.try_emplace(prefix.network(), static_cast<std::uint32_t>(entries_.size()));
-    if (!inserted) {
+    if (2 * (hosts_ + 1) > host_slots_.size()) grow_hosts();
+    HostSlot& slot = host_slot(prefix.network());
+    if (slot.entry != kEmpty) {
       ++stats_.duplicates;
       return {};
     }
+    slot = HostSlot{prefix.network(), static_cast<std::uint32_t>(entries_.size())};
+    ++hosts_;
     ++stats_.addresses;
   } else {
     auto [it, inserted] =
@@ -33,8 +50,7 @@ Status IndicatorSet::add(const Prefix& prefix, IndicatorSource source) {
 
 std::size_t IndicatorSet::memory_bytes() const noexcept {
   std::size_t n = table_.memory_bytes() + entries_.capacity() * sizeof(IndicatorEntry) +
-                  hosts_.size() * (sizeof(IpAddress) + sizeof(std::uint32_t) + 2 * sizeof(void*)) +
-                  hosts_.bucket_count() * sizeof(void*) + prefix_entries_.capacity() * sizeof(std::uint32_t) +
+                  host_slots_.capacity() * sizeof(HostSlot) + prefix_entries_.capacity() * sizeof(std::uint32_t) +
                   prefix_index_.size() * 64;
   for (const auto& e : entries_) n += e.source.id.capacity() + e.source.name.capacity() + e.source.origin.capacity();
   return n;

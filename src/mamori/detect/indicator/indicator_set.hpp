@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -52,8 +51,14 @@ class IndicatorSet {
 
   // The most specific entry containing `a`, or null.
   const IndicatorEntry* lookup(const IpAddress& a) const noexcept {
-    if (!hosts_.empty()) {
-      if (auto it = hosts_.find(a); it != hosts_.end()) return &entries_[it->second];
+    if (!host_slots_.empty()) {
+      // Open addressing, linear probing, at most half full: one or two cache lines per miss.
+      const std::size_t mask = host_slots_.size() - 1;
+      for (std::size_t i = IpAddressHash{}(a) & mask;; i = (i + 1) & mask) {
+        const HostSlot& slot = host_slots_[i];
+        if (slot.entry == kEmpty) break;
+        if (slot.address == a) return &entries_[slot.entry];
+      }
     }
     if (prefix_entries_.empty()) return nullptr;
     const auto v = table_.lookup(a);
@@ -67,8 +72,18 @@ class IndicatorSet {
   std::size_t memory_bytes() const noexcept;
 
  private:
+  static constexpr std::uint32_t kEmpty = 0xffffffffu;
+  struct HostSlot {
+    IpAddress address;
+    std::uint32_t entry = kEmpty;
+  };
+  // The slot of `a`: where it is, or the empty slot where it belongs.
+  HostSlot& host_slot(const IpAddress& a) noexcept;
+  void grow_hosts();
+
   std::vector<IndicatorEntry> entries_;
-  std::unordered_map<IpAddress, std::uint32_t, IpAddressHash> hosts_;
+  std::vector<HostSlot> host_slots_;  // power-of-two size
+  std::size_t hosts_ = 0;
   std::map<std::pair<IpAddress, unsigned>, std::uint32_t> prefix_index_;
   std::vector<std::uint32_t> prefix_entries_;  // PrefixTable value - 1 -> entry
   select::PrefixTable table_;
