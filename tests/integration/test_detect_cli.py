@@ -17,12 +17,15 @@ import ipaddress
 import json
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
+import time
 import unittest
 
 import jsonschema
 
-from mamori_testlib import SHARED_DATA, mamori
+from mamori_testlib import MAMORI, SHARED_DATA, mamori
 from pcaplib import ether, ipv4, tcp, write_pcap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -259,6 +262,33 @@ class DetectCli(unittest.TestCase):
         both = self.check_jsonl(self.detect(path, "--home", "JP", "--home", "US", "--detectors",
                                             "long_connection").stdout)
         self.assertEqual(both, [])
+
+    def test_listen_on_live_ipfix(self):
+        port_file = self.path("port")
+        proc = subprocess.Popen([MAMORI, "detect", "--listen", "udp://127.0.0.1:0", "--port-file", port_file,
+                                 "--indicators", self.indicators, "--detectors", "indicator", "--seconds", "120"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.time() + 30
+            while not (os.path.exists(port_file) and os.path.getsize(port_file) > 0):
+                self.assertLess(time.time(), deadline, "detect did not start listening")
+                self.assertIsNone(proc.poll(), "detect exited early")
+                time.sleep(0.05)
+            with open(port_file) as f:
+                port = int(f.read().split()[0])
+            # The same traffic as the .mflow file, as IPFIX export datagrams.
+            mamori("simulate", "traffic", "--out", "ipfix", "--to", f"udp://127.0.0.1:{port}", "--duration", "2h",
+                   "--rate", "20", "--seed", "11", "--servers", "400", "--subscribers", "2000")
+            time.sleep(1)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        self.assertEqual(proc.returncode, 0, err)
+        findings = self.check_jsonl(out)
+        self.assertEqual([f["endpoint"] for f in findings], [self.planted], err)
+        self.assertGreater(findings[0]["flows"], 0)
 
     def approved_policy(self):
         mamori("keys", "generate", "--role", "overseer", "--out", self.path("overseer.key"), "--name", "overseer-test")
