@@ -132,6 +132,8 @@ class DetectCli(unittest.TestCase):
         self.assertEqual(f["attributes"]["tlp"], "amber")
         self.assertGreater(f["peers"], 0)
         self.assertIn(f"{self.flow_count} flows", proc.stderr)
+        self.assertIn("1 indicators (1 addresses, 0 prefixes)", proc.stderr)
+        self.assertIn("1 not an address pattern", proc.stderr, "the url indicator is counted, not used")
 
     def test_stix_bundle_is_valid_against_the_oasis_schemas(self):
         out = self.path("findings.stix.json")

@@ -97,6 +97,7 @@ void print_stats(const EngineStats& s, const Allowlist& allow, const std::vector
     std::fprintf(stderr, "mamori: detect: %-16s tracked %zu (peak %zu), memory %zu B (peak %zu B), evicted %llu, reports %llu\n",
                  d.name.c_str(), d.tracked, d.peak_tracked, d.memory_bytes, d.peak_memory_bytes,
                  static_cast<unsigned long long>(d.evicted), static_cast<unsigned long long>(d.reports));
+    if (!d.status.empty()) std::fprintf(stderr, "mamori: detect: %-16s %s\n", d.name.c_str(), d.status.c_str());
   }
   for (std::size_t i = 0; i < s.suppressed_by_entry.size() && i < allow.entries().size(); ++i) {
     if (s.suppressed_by_entry[i] == 0) continue;

@@ -57,6 +57,9 @@ class Detector {
   virtual std::size_t memory_bytes() const noexcept = 0;  // state held now
   // Keys dropped to stay within DetectorLimits::max_tracked since the start.
   virtual std::uint64_t evicted() const noexcept { return 0; }
+  // One line about what the detector was built with, for the operator
+  // (e.g. how many indicators loaded and how many were skipped); may be empty.
+  virtual std::string status() const { return {}; }
 };
 
 using DetectorFactory =

@@ -38,7 +38,9 @@ Result<Shard> Shard::create(const DetectorRegistry& registry, const EngineConfig
     if (!detector) return fail(detector.error().code, "detector {}: {}", info.name, detector.error().message);
     if (auto s = options.check_all_used(); !s) return fail(Errc::invalid_argument, "detector {}: {}", info.name, s.error().message);
     if (!is_enabled(config, info)) continue;
-    shard.stats_.push_back(DetectorStats{info.name});
+    DetectorStats stats;
+    stats.name = info.name;
+    shard.stats_.push_back(std::move(stats));
     shard.detectors_.push_back(std::move(*detector));
   }
   shard.allowlist_ = allowlist ? std::move(allowlist) : std::make_shared<const Allowlist>();
@@ -79,6 +81,7 @@ EngineStats Shard::stats() const {
     s.detectors[i].tracked = detectors_[i]->tracked();
     s.detectors[i].memory_bytes = detectors_[i]->memory_bytes();
     s.detectors[i].evicted = detectors_[i]->evicted();
+    s.detectors[i].status = detectors_[i]->status();
   }
   s.suppressed = suppressed_;
   s.suppressed_by_entry = suppressed_by_entry_;

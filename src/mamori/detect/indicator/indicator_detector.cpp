@@ -61,6 +61,15 @@ void IndicatorDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
   });
 }
 
+std::string IndicatorDetector::status() const {
+  const IndicatorLoadStats& s = indicators_->stats();
+  return fmt::format(
+      "{} indicators ({} addresses, {} prefixes); skipped {} duplicates, {} not an address pattern, {} unparsable "
+      "patterns, {} revoked, {} non-STIX patterns, {} other STIX objects",
+      indicators_->size(), s.addresses, s.prefixes, s.duplicates, s.not_address, s.unparsable, s.revoked,
+      s.non_stix_patterns, s.other_objects);
+}
+
 namespace {
 
 // Every worker's detector shares one loaded set: loading a large feed once,

@@ -25,6 +25,7 @@ class IndicatorDetector final : public Detector {
   std::size_t tracked() const noexcept override { return matches_.size(); }
   std::size_t memory_bytes() const noexcept override { return matches_.memory_bytes(); }
   std::uint64_t evicted() const noexcept override { return matches_.evictions(); }
+  std::string status() const override;
 
   const IndicatorSet& indicators() const noexcept { return *indicators_; }
 

@@ -276,6 +276,8 @@ TEST(IndicatorDetector, EitherEndpointMatchesWithEvidence) {
   out.clear();
   d.emit(3000 * kNsPerSecond, false, out);
   EXPECT_TRUE(out.empty()) << "nothing new since the last emit";
+  EXPECT_NE(d.status().find("5 indicators (3 addresses, 2 prefixes)"), std::string::npos) << d.status();
+  EXPECT_NE(d.status().find("1 revoked"), std::string::npos) << d.status();
 }
 
 TEST(IndicatorDetector, BoundedByMaxTracked) {
