@@ -13,8 +13,10 @@ void Evidence::add(const flow::FlowRecord& flow, const IpAddress& peer, std::uin
   packets_ += flow.packets;
   bytes_ += flow.bytes;
   proto_ = flow.proto;
-  const std::size_t h = IpAddressHash{}(peer);
-  peer_bits_[(h >> 6) & 7] |= std::uint64_t{1} << (h & 63);
+  // The top 9 bits of a multiplicative remix: the address hash's low bits are not uniform
+  // enough over consecutive addresses for linear counting.
+  const std::uint64_t bit = (static_cast<std::uint64_t>(IpAddressHash{}(peer)) * 0x9e3779b97f4a7c15ULL) >> 55;
+  peer_bits_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
   if (!many_peers_ && std::find(peers_.begin(), peers_.begin() + n_peers_, peer) == peers_.begin() + n_peers_) {
     if (n_peers_ < kSamples) {
       peers_[n_peers_++] = peer;

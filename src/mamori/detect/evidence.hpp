@@ -19,7 +19,7 @@ class Evidence {
   void add(const flow::FlowRecord& flow, const IpAddress& peer, std::uint16_t port) noexcept;
 
   // Distinct peers: exact while they fit the samples, then a linear-counting
-  // estimate over a 512-bit map (good to about ±5% up to a few thousand peers).
+  // estimate over a 512-bit map (about ±5% up to ~1,500 peers; it saturates near 3,000).
   std::uint64_t distinct_peers() const noexcept;
 
   TimeNs first_seen() const noexcept { return first_; }
