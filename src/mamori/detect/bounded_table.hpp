@@ -1,9 +1,12 @@
 #pragma once
-// A hash table with a hard capacity and least-recently-used eviction: the
-// memory bound every detector's per-key state lives under (DetectorLimits::
-// max_tracked). Nodes sit in one vector and are linked by 32-bit indices, so
-// an entry costs its key and value plus 12 bytes, and a bucket 4 bytes; no
-// per-entry allocation, and eviction is O(1).
+// A hash table with a hard capacity and CLOCK eviction (second chance, an
+// approximation of least-recently-used): the memory bound every detector's
+// per-key state lives under (DetectorLimits::max_tracked). Nodes sit in one
+// vector and chain by 32-bit indices, so an entry costs its key and value
+// plus 8 bytes, and a bucket 4 bytes; no per-entry allocation. A hit only
+// sets a bit in the node it already read (no list to relink, which would
+// touch two more random nodes); eviction sweeps a hand over the nodes,
+// sparing each recently used one once.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -26,40 +29,56 @@ class BoundedTable {
     return nodes_.capacity() * sizeof(Node) + buckets_.capacity() * sizeof(std::uint32_t);
   }
 
-  // The value for `key`, now the most recently used; null when absent.
+  // Hints that `key` will be looked up soon: call a few keys ahead of
+  // find_or_insert to overlap the cache misses of a large table. Stage 0
+  // fetches the bucket, stage 1 (later) the node the bucket points to.
+  void prefetch(const Key& key, int stage) const noexcept {
+    if (buckets_.empty()) return;
+    const std::uint32_t* bucket = &buckets_[bucket_of(key)];
+    if (stage == 0) {
+      __builtin_prefetch(bucket);
+    } else if (*bucket != kNil) {
+      __builtin_prefetch(&nodes_[*bucket]);
+    }
+  }
+
+  // The value for `key`, marked as recently used; null when absent.
   Value* find(const Key& key) noexcept {
     const std::uint32_t i = locate(key);
     if (i == kNil) return nullptr;
-    touch(i);
+    nodes_[i].referenced = true;
     return &nodes_[i].value;
   }
 
   // The value for `key`, inserted (value-initialised) when absent. At
-  // capacity the least recently used entry is handed to `on_evict(key,
-  // value)` and its slot reused.
+  // capacity an entry not used since the hand last passed it is handed to
+  // `on_evict(key, value)` and its slot reused.
   template <class OnEvict>
   Value& find_or_insert(const Key& key, bool& inserted, OnEvict&& on_evict) {
     std::uint32_t i = locate(key);
     inserted = i == kNil;
     if (!inserted) {
-      touch(i);
+      nodes_[i].referenced = true;
       return nodes_[i].value;
     }
     if (nodes_.size() >= capacity_) {
-      i = tail_;
+      while (nodes_[hand_].referenced) {
+        nodes_[hand_].referenced = false;
+        hand_ = hand_ + 1 == nodes_.size() ? 0 : hand_ + 1;
+      }
+      i = hand_;
+      hand_ = hand_ + 1 == nodes_.size() ? 0 : hand_ + 1;
       on_evict(std::as_const(nodes_[i].key), nodes_[i].value);
       ++evictions_;
       unchain(i);
-      unlink(i);
       nodes_[i].key = key;
       nodes_[i].value = Value{};
     } else {
       if (nodes_.size() >= buckets_.size()) grow();
       i = static_cast<std::uint32_t>(nodes_.size());
-      nodes_.push_back(Node{key, Value{}, kNil, kNil, kNil});
+      nodes_.push_back(Node{key, Value{}, kNil, false});
     }
     chain(i);
-    push_front(i);
     return nodes_[i].value;
   }
 
@@ -78,8 +97,8 @@ class BoundedTable {
   struct Node {
     Key key;
     Value value;
-    std::uint32_t prev, next;  // recency list, head = most recent
     std::uint32_t chain_next;  // bucket chain
+    bool referenced;           // used since the hand last passed
   };
 
   std::size_t bucket_of(const Key& key) const noexcept { return Hash{}(key) & (buckets_.size() - 1); }
@@ -100,24 +119,6 @@ class BoundedTable {
     while (*link != i) link = &nodes_[*link].chain_next;
     *link = nodes_[i].chain_next;
   }
-  void unlink(std::uint32_t i) noexcept {
-    Node& n = nodes_[i];
-    (n.prev == kNil ? head_ : nodes_[n.prev].next) = n.next;
-    (n.next == kNil ? tail_ : nodes_[n.next].prev) = n.prev;
-  }
-  void push_front(std::uint32_t i) noexcept {
-    Node& n = nodes_[i];
-    n.prev = kNil;
-    n.next = head_;
-    if (head_ != kNil) nodes_[head_].prev = i;
-    head_ = i;
-    if (tail_ == kNil) tail_ = i;
-  }
-  void touch(std::uint32_t i) noexcept {
-    if (i == head_) return;
-    unlink(i);
-    push_front(i);
-  }
   void grow() {
     std::size_t n = buckets_.empty() ? 64 : buckets_.size() * 2;
     buckets_.assign(n, kNil);
@@ -129,7 +130,7 @@ class BoundedTable {
   std::size_t capacity_;
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> buckets_;
-  std::uint32_t head_ = kNil, tail_ = kNil;
+  std::uint32_t hand_ = 0;
   std::uint64_t evictions_ = 0;
 };
 

@@ -33,13 +33,34 @@ Result<LongConnectionOptions> LongConnectionOptions::from(const DetectorOptions&
 LongConnectionDetector::LongConnectionDetector(const LongConnectionOptions& options, const DetectorLimits& limits)
     : options_(options), pairs_(limits.max_tracked) {}
 
+namespace {
+
+bool tracked_flow(const FlowEvent& e) noexcept {
+  // Only pairs with a foreign end matter; ICMP has no sessions to hold open.
+  return (e.initiator_foreign || e.responder_foreign) && !flow::is_icmp(e.flow->proto);
+}
+
+LongConnectionDetector::PairKey key_of(const FlowEvent& e) noexcept {
+  return {e.initiator, e.responder, e.responder_port, e.flow->proto, e.responder_foreign};
+}
+
+}  // namespace
+
 void LongConnectionDetector::observe(std::span<const FlowEvent> events) {
-  for (const FlowEvent& e : events) {
+  // The pair table is far larger than the caches: fetch the bucket of the
+  // flow 8 ahead and the node of the flow 4 ahead while this one is handled.
+  constexpr std::size_t kBucketAhead = 8, kNodeAhead = 4;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i + kBucketAhead < events.size() && tracked_flow(events[i + kBucketAhead])) {
+      pairs_.prefetch(key_of(events[i + kBucketAhead]), 0);
+    }
+    if (i + kNodeAhead < events.size() && tracked_flow(events[i + kNodeAhead])) {
+      pairs_.prefetch(key_of(events[i + kNodeAhead]), 1);
+    }
+    const FlowEvent& e = events[i];
+    if (!tracked_flow(e)) continue;
     const flow::FlowRecord& f = *e.flow;
-    // Only pairs with a foreign end matter, and only sessions that carry a client port or are ICMP-less.
-    if (!e.initiator_foreign && !e.responder_foreign) continue;
-    if (flow::is_icmp(f.proto)) continue;
-    PairKey key{e.initiator, e.responder, e.responder_port, f.proto, e.responder_foreign};
+    const PairKey key = key_of(e);
     bool inserted = false;
     PairState& s = pairs_.find_or_insert(key, inserted, [](const PairKey&, PairState&) {});
     const TimeNs start = f.start_ns;

@@ -11,13 +11,13 @@ struct IntHash {
   std::size_t operator()(int v) const noexcept { return static_cast<std::size_t>(v) * 0x9e3779b97f4a7c15ULL; }
 };
 
-TEST(BoundedTable, EvictsTheLeastRecentlyUsedAtCapacity) {
+TEST(BoundedTable, EvictsAnEntryNotUsedSinceTheHandPassed) {
   BoundedTable<int, int, IntHash> t(3);
   std::vector<std::pair<int, int>> evicted;
   const auto on_evict = [&](const int& k, int& v) { evicted.emplace_back(k, v); };
   bool inserted = false;
   for (int k = 1; k <= 3; ++k) t.find_or_insert(k, inserted, on_evict) = k * 10;
-  ASSERT_NE(t.find(1), nullptr);  // 1 is now the most recent; 2 the least
+  ASSERT_NE(t.find(1), nullptr);  // 1 is used again; 2 and 3 are not: 2 is first in line
   t.find_or_insert(4, inserted, on_evict) = 40;
   EXPECT_TRUE(inserted);
   ASSERT_EQ(evicted.size(), 1u);
@@ -29,6 +29,30 @@ TEST(BoundedTable, EvictsTheLeastRecentlyUsedAtCapacity) {
   int& again = t.find_or_insert(3, inserted, on_evict);
   EXPECT_FALSE(inserted);
   EXPECT_EQ(again, 30);
+  // Now 4 (looked up above), 3 and 1 have all been used since the hand passed:
+  // it clears each once and takes the first it meets again, 3 (the hand stood at it).
+  ASSERT_NE(t.find(1), nullptr);
+  t.find_or_insert(5, inserted, on_evict);
+  ASSERT_EQ(evicted.size(), 2u);
+  EXPECT_EQ(evicted[1].first, 3);
+  // 5 is new and unused, 1 and 4 lost their chance: the next insert takes 1, where the hand now stands.
+  t.find_or_insert(6, inserted, on_evict);
+  ASSERT_EQ(evicted.size(), 3u);
+  EXPECT_EQ(evicted[2].first, 1);
+}
+
+TEST(BoundedTable, ARepeatedlyUsedKeySurvivesAStreamOfNewOnes) {
+  BoundedTable<int, int, IntHash> t(100);
+  bool inserted = false;
+  const auto ignore = [](const int&, int&) {};
+  t.find_or_insert(-1, inserted, ignore) = 7;
+  for (int k = 0; k < 100000; ++k) {
+    t.find_or_insert(k, inserted, ignore);
+    if (k % 50 == 0) {
+      ASSERT_NE(t.find(-1), nullptr) << k;  // used more often than the hand comes round
+    }
+  }
+  EXPECT_EQ(*t.find(-1), 7);
 }
 
 TEST(BoundedTable, ManyKeysStayWithinCapacityAndFindable) {
