@@ -98,6 +98,10 @@ void print_stats(const EngineStats& s, const Allowlist& allow, const std::vector
                  d.name.c_str(), d.tracked, d.peak_tracked, d.memory_bytes, d.peak_memory_bytes,
                  static_cast<unsigned long long>(d.evicted), static_cast<unsigned long long>(d.reports));
     if (!d.status.empty()) std::fprintf(stderr, "mamori: detect: %-16s %s\n", d.name.c_str(), d.status.c_str());
+    if (d.over_limit != 0) {
+      std::fprintf(stderr, "mamori: detect: warning: %s held more than --max-tracked keys after %llu batches\n",
+                   d.name.c_str(), static_cast<unsigned long long>(d.over_limit));
+    }
   }
   for (std::size_t i = 0; i < s.suppressed_by_entry.size() && i < allow.entries().size(); ++i) {
     if (s.suppressed_by_entry[i] == 0) continue;

@@ -77,7 +77,7 @@ struct DetectorInfo {
   std::string description;
   DetectorFactory factory;
   bool enabled_by_default = true;
-  std::vector<DetectorParameter> parameters;
+  std::vector<DetectorParameter> parameters = {};  // defaulted: older aggregate initialisers stay valid
 };
 
 class DetectorRegistry {

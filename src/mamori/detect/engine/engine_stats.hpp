@@ -16,7 +16,8 @@ struct DetectorStats {
   std::size_t peak_memory_bytes = 0;  // summed over workers of each one's peak
   std::uint64_t evicted = 0;
   std::uint64_t reports = 0;  // findings emitted, before de-duplication and the allow-list
-  std::string status;         // Detector::status() of the first worker's instance
+  std::string status = {};    // Detector::status() of the first worker's instance
+  std::uint64_t over_limit = 0;  // batches after which the detector held more than max_tracked keys (a bug)
 };
 
 struct EngineStats {

@@ -23,6 +23,7 @@ void EngineStats::merge(const EngineStats& o) {
     d.peak_memory_bytes += x.peak_memory_bytes;
     d.evicted += x.evicted;
     d.reports += x.reports;
+    d.over_limit += x.over_limit;
   }
 }
 
@@ -43,6 +44,7 @@ Result<Shard> Shard::create(const DetectorRegistry& registry, const EngineConfig
     shard.stats_.push_back(std::move(stats));
     shard.detectors_.push_back(std::move(*detector));
   }
+  shard.max_tracked_ = config.limits.max_tracked;
   shard.allowlist_ = allowlist ? std::move(allowlist) : std::make_shared<const Allowlist>();
   shard.suppressed_by_entry_.assign(shard.allowlist_->entries().size(), 0);
   return shard;
@@ -53,7 +55,10 @@ void Shard::observe(std::span<const FlowEvent> events) {
   for (std::size_t i = 0; i < detectors_.size(); ++i) {
     detectors_[i]->observe(events);
     DetectorStats& s = stats_[i];
-    s.peak_tracked = std::max(s.peak_tracked, detectors_[i]->tracked());
+    const std::size_t tracked = detectors_[i]->tracked();
+    s.peak_tracked = std::max(s.peak_tracked, tracked);
+    // The bound is each detector's to keep; the engine checks it after every batch.
+    if (tracked > max_tracked_) ++s.over_limit;
     s.peak_memory_bytes = std::max(s.peak_memory_bytes, detectors_[i]->memory_bytes());
   }
 }

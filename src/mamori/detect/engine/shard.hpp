@@ -33,6 +33,7 @@ class Shard {
   Shard() = default;
   std::vector<std::unique_ptr<Detector>> detectors_;
   std::vector<DetectorStats> stats_;
+  std::size_t max_tracked_ = 0;
   std::shared_ptr<const Allowlist> allowlist_;
   std::vector<std::uint64_t> suppressed_by_entry_;
   std::uint64_t suppressed_ = 0;

@@ -347,12 +347,48 @@ TEST(Engine, MaxTrackedBoundHolds) {
     (*engine)->finish();
     const auto stats = (*engine)->stats();
     for (const auto& d : stats.detectors) {
+      EXPECT_EQ(d.over_limit, 0u) << d.name;
       if (d.name == "indicator") continue;  // no indicators loaded: nothing tracked
       EXPECT_LE(d.peak_tracked, 500u) << d.name;
       EXPECT_LE(d.tracked, 500u * workers) << d.name;
       EXPECT_EQ(d.evicted + d.tracked, 20000u) << d.name << ": every key is held or counted as evicted";
     }
   }
+}
+
+// A detector that ignores its limit, to check that the engine notices.
+class Hoarder final : public Detector {
+ public:
+  std::string_view name() const noexcept override { return "hoarder"; }
+  void observe(std::span<const FlowEvent> events) override { held_ += events.size(); }
+  void emit(TimeNs, bool, std::vector<Finding>&) override {}
+  std::size_t tracked() const noexcept override { return held_; }
+  std::size_t memory_bytes() const noexcept override { return held_ * 8; }
+
+ private:
+  std::size_t held_ = 0;
+};
+
+TEST(Engine, ReportsADetectorThatExceedsMaxTracked) {
+  DetectorRegistry registry;
+  // Three fields only, as detectors written against the original contract do: must still compile warning-free.
+  registry.add(DetectorInfo{"hoarder", "ignores max_tracked",
+                            [](const DetectorOptions&, const DetectorLimits&) -> Result<std::unique_ptr<Detector>> {
+                              return std::unique_ptr<Detector>(std::make_unique<Hoarder>());
+                            }});
+  EngineConfig config;
+  config.default_allowlist = false;
+  config.limits.max_tracked = 10;
+  auto engine = make_engine(registry, config, nullptr, nullptr);
+  ASSERT_TRUE(engine);
+  std::vector<flow::FlowRecord> flows(8, flow_at(kT0, 1, 2));
+  (*engine)->add(flows);
+  EXPECT_EQ((*engine)->stats().detectors[0].over_limit, 0u);
+  (*engine)->add(flows);
+  (*engine)->add(flows);
+  (*engine)->finish();
+  EXPECT_EQ((*engine)->stats().detectors[0].over_limit, 2u);
+  EXPECT_EQ((*engine)->stats().detectors[0].peak_tracked, 24u);
 }
 
 TEST(CountryLocality, SpecialRangesAndUnknownCountriesAreDomestic) {
