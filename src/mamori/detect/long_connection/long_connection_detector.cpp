@@ -12,16 +12,17 @@ namespace mamori::detect {
 Result<LongConnectionOptions> LongConnectionOptions::from(const DetectorOptions& o) {
   LongConnectionOptions out;
   auto min_duration = o.duration("min_duration", out.min_duration);
+  if (!min_duration) return tl::unexpected(min_duration.error());
   auto max_rate = o.number("max_bytes_per_second", out.max_bytes_per_second);
+  if (!max_rate) return tl::unexpected(max_rate.error());
   auto gap = o.duration("gap", out.gap);
+  if (!gap) return tl::unexpected(gap.error());
   auto split_gap = o.duration("split_gap", out.split_gap);
+  if (!split_gap) return tl::unexpected(split_gap.error());
   auto min_flows = o.count("min_flows", out.min_flows);
-  for (const Status& s : {min_duration.map([](auto) {}), max_rate.map([](auto) {}), gap.map([](auto) {}),
-                          split_gap.map([](auto) {}), min_flows.map([](auto) {})}) {
-    if (!s) return tl::unexpected(s.error());
-  }
+  if (!min_flows) return tl::unexpected(min_flows.error());
   if (*min_duration == 0) return fail(Errc::invalid_argument, "min_duration must be positive");
-  if (*max_rate <= 0) return fail(Errc::invalid_argument, "max_bytes_per_second must be positive");
+  if (!(*max_rate > 0)) return fail(Errc::invalid_argument, "max_bytes_per_second must be positive");
   out.min_duration = *min_duration;
   out.max_bytes_per_second = *max_rate;
   out.gap = *gap;
