@@ -2,7 +2,8 @@
 # Installs what mamori needs on Debian 12, from Debian packages only.
 # Idempotent: installs only what is missing. Used by run.sh and test.sh.
 #   scripts/setup.sh            build + run dependencies
-#   scripts/setup.sh --test     also the peers the tests drive (softflowd, nfdump, tshark, clang)
+#   scripts/setup.sh --test     also the peers the tests drive (softflowd, nfdump, tshark, clang) and
+#                               python3-jsonschema (STIX and finding schema validation)
 set -euo pipefail
 
 want_test=0
@@ -29,6 +30,7 @@ if [ "$want_test" = 1 ]; then
   packages+=(
     clang libclang-rt-14-dev
     softflowd nfdump tshark
+    python3-jsonschema
   )
 fi
 

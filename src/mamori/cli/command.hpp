@@ -40,6 +40,7 @@ void register_sensor_commands(CommandSet& commands);  // `sensor run` and `selec
 void register_ledger_commands(CommandSet& commands);
 void register_keys_commands(CommandSet& commands);
 void register_eval_commands(CommandSet& commands);  // `eval`: precision/recall against simulation labels
+void register_detect_commands(CommandSet& commands);  // `mamori detect`
 
 // Prints "mamori: error: <message>" to stderr and returns the misuse/failure exit code.
 int report_error(const std::string& message, int code = 1);

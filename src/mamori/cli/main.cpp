@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   mamori::cli::register_ledger_commands(commands);
   mamori::cli::register_keys_commands(commands);
   mamori::cli::register_eval_commands(commands);
+  mamori::cli::register_detect_commands(commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
