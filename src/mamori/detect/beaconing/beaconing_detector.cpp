@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "mamori/detect/behavioural.hpp"
+#include "mamori/detect/sketch/batch_prefetch.hpp"
 #include "mamori/detect/sketch/flow_traits.hpp"
 #include "mamori/detect/sketch/hash.hpp"
 #include "mamori/detect/sketch/option_reader.hpp"
@@ -53,7 +54,11 @@ std::string proto_name(std::uint8_t proto) {
 }  // namespace
 
 BeaconingDetector::BeaconingDetector(BeaconingOptions options, DetectorLimits limits)
-    : options_(options), table_(limits.max_tracked), rng_(options.seed) {
+    : options_(options),
+      table_(limits.max_tracked),
+      rng_(options.seed),
+      admission_(options.admission ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked) : 64,
+                 0.05, 1) {
   // Level 12 of the schedule is one bucket per window/24 (an hour for a day).
   finest_ns_ = std::max<TimeNs>(kNsPerMs, options_.window / BeaconingDetector::kBuckets >> 12);
 }
@@ -73,7 +78,21 @@ void BeaconingDetector::start_epoch(TimeNs at) {
 }
 
 void BeaconingDetector::observe(std::span<const FlowEvent> events) {
-  for (const FlowEvent& e : events) observe_one(e);
+  auto hash_of = [this](const FlowEvent& e) {
+    return pair_hash({e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0}, e.flow->proto});
+  };
+  sketch::for_each_prefetched(
+      events,
+      [&](const FlowEvent& e) {
+        if (!sketch::responder_is_candidate_server(e)) return;
+        const std::uint64_t h = hash_of(e);
+        table_.prefetch_slot(h);
+        if (options_.admission) admission_.prefetch(h);
+      },
+      [&](const FlowEvent& e) {
+        if (sketch::responder_is_candidate_server(e)) table_.prefetch_entry(hash_of(e));
+      },
+      [&](const FlowEvent& e) { observe_one(e); });
 }
 
 void BeaconingDetector::observe_one(const FlowEvent& e) {
@@ -95,7 +114,14 @@ void BeaconingDetector::observe_one(const FlowEvent& e) {
   }
 
   const PairKey key{e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0}, f.proto};
-  auto [entry, inserted] = table_.find_or_insert(key, pair_hash(key), rng_, [](const Table::Entry& x) {
+  const std::uint64_t h = pair_hash(key);
+  bool admitted_now = false;
+  if (options_.admission && table_.find(key, h) == nullptr) {
+    // Only a connection admits a pair; its first one is remembered, not kept.
+    if (!e.initiator_is_src || !sketch::opens_connection(e) || !admission_.test_and_set(h)) return;
+    admitted_now = true;
+  }
+  auto [entry, inserted] = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
     // Evict pairs with little evidence first, then the stalest.
     return (std::uint64_t{std::min<std::uint32_t>(x.value.connections, 15)} << 58) |
            ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 58) - 1));
@@ -104,6 +130,7 @@ void BeaconingDetector::observe_one(const FlowEvent& e) {
   if (inserted) {
     s.first_seen = t;
     clients_.add(sketch::hash_address(e.initiator));
+    if (admitted_now) s.connections = 1;  // the first connection, counted but not timed
   }
   s.first_seen = std::min(s.first_seen, t);
   s.last_seen = std::max(s.last_seen, std::max(t, f.end_ns));
@@ -316,7 +343,7 @@ void BeaconingDetector::emit(TimeNs now, bool final, std::vector<Finding>& out) 
 }
 
 std::size_t BeaconingDetector::memory_bytes() const noexcept {
-  return sizeof(*this) + table_.memory_bytes() + pending_findings_.capacity() * sizeof(Finding);
+  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() + pending_findings_.capacity() * sizeof(Finding);
 }
 
 Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions& options, const DetectorLimits& limits) {
@@ -334,6 +361,8 @@ Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions&
   b.prevalence_max = o.number("prevalence_max", b.prevalence_max, 0, 1);
   b.prevalence_min_clients = o.count("prevalence_min_clients", b.prevalence_min_clients);
   b.prevalence_factor = o.number("prevalence_factor", b.prevalence_factor, 0, 1);
+  b.admission = o.flag("admission", b.admission);
+  b.admission_capacity = o.count("admission_capacity", b.admission_capacity);
   b.seed = o.count("seed", b.seed);
   BeaconScoreParams& s = b.score;
   s.ts_weight = o.number("ts_weight", s.ts_weight, 0, 1);

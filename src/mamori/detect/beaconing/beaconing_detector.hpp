@@ -12,6 +12,7 @@
 #include "mamori/detect/detector.hpp"
 #include "mamori/detect/sketch/bounded_table.hpp"
 #include "mamori/detect/sketch/doubling_histogram.hpp"
+#include "mamori/detect/sketch/first_contact_filter.hpp"
 #include "mamori/detect/sketch/hyperloglog.hpp"
 #include "mamori/detect/sketch/random.hpp"
 #include "mamori/detect/sketch/reservoir.hpp"
@@ -31,6 +32,12 @@ struct BeaconingOptions {
   double prevalence_max = 0.3;   // share of all clients above which a server counts as popular
   std::uint64_t prevalence_min_clients = 50;  // the share is meaningful only with this many clients
   double prevalence_factor = 0.5;              // score factor for popular servers
+  // Pairs get state from their second connection on: a one-probe Bloom
+  // filter remembers first contacts, so the many pairs seen once cost a bit,
+  // not an entry. Its capacity (first contacts per generation) defaults to
+  // four times max_tracked.
+  bool admission = true;
+  std::uint64_t admission_capacity = 0;
   std::uint64_t seed = 1;
   BeaconScoreParams score;
 };
@@ -89,6 +96,7 @@ class BeaconingDetector final : public Detector {
   Table table_;
   sketch::SplitMix64 rng_;
   sketch::HyperLogLog<12> clients_;  // every client of the epoch, for prevalence
+  sketch::FirstContactFilter admission_;
   bool started_ = false;
   TimeNs anchor_ = 0;      // epoch start
   TimeNs finest_ns_ = 1;   // histogram unit at level 0

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "mamori/detect/behavioural.hpp"
+#include "mamori/detect/sketch/batch_prefetch.hpp"
 #include "mamori/detect/sketch/flow_traits.hpp"
 #include "mamori/detect/sketch/hash.hpp"
 #include "mamori/detect/sketch/option_reader.hpp"
@@ -53,17 +54,35 @@ std::size_t DdosDetector::memory_bytes() const noexcept {
 }
 
 void DdosDetector::observe(std::span<const FlowEvent> events) {
-  for (const FlowEvent& e : events) {
-    const flow::FlowRecord& f = *e.flow;
-    latest_ = std::max(latest_, f.start_ns);
-    if (f.proto == flow::kProtoUdp && (amplifier_ports_[f.src_port] || amplifier_ports_[f.dst_port]))
-      observe_reflection(e);
-    if (!options_.controllers) continue;
-    if (f.packets >= options_.flood_packets / 4) observe_flood(e);
-    if (e.initiator_is_src && !e.initiator_foreign && f.bytes <= options_.control_bytes &&
-        !ubiquitous_service(f.proto, e.responder_port) && sketch::opens_connection(e))
-      observe_contact(e);
-  }
+  auto reflector_of = [this](const flow::FlowRecord& f) {
+    return amplifier_ports_[f.src_port] ? ReflectorKey{f.src_addr, f.src_port} : ReflectorKey{f.dst_addr, f.dst_port};
+  };
+  auto amplifier = [this](const flow::FlowRecord& f) {
+    return f.proto == flow::kProtoUdp && (amplifier_ports_[f.src_port] || amplifier_ports_[f.dst_port]);
+  };
+  auto contact = [this](const FlowEvent& e) { return options_.controllers && e.initiator_is_src && !e.initiator_foreign; };
+  sketch::for_each_prefetched(
+      events,
+      [&](const FlowEvent& e) {
+        if (amplifier(*e.flow)) reflectors_.prefetch_slot(reflector_hash(reflector_of(*e.flow)));
+        if (contact(e)) clients_.prefetch_slot(sketch::hash_address(e.initiator));
+      },
+      [&](const FlowEvent& e) {
+        if (amplifier(*e.flow)) reflectors_.prefetch_entry(reflector_hash(reflector_of(*e.flow)));
+        if (contact(e)) clients_.prefetch_entry(sketch::hash_address(e.initiator));
+      },
+      [&](const FlowEvent& e) { observe_one(e); });
+}
+
+void DdosDetector::observe_one(const FlowEvent& e) {
+  const flow::FlowRecord& f = *e.flow;
+  latest_ = std::max(latest_, f.start_ns);
+  if (f.proto == flow::kProtoUdp && (amplifier_ports_[f.src_port] || amplifier_ports_[f.dst_port])) observe_reflection(e);
+  if (!options_.controllers) return;
+  if (f.packets >= options_.flood_packets / 4) observe_flood(e);
+  if (e.initiator_is_src && !e.initiator_foreign && f.bytes <= options_.control_bytes &&
+      !ubiquitous_service(f.proto, e.responder_port) && sketch::opens_connection(e))
+    observe_contact(e);
 }
 
 void DdosDetector::observe_reflection(const FlowEvent& e) {
@@ -97,6 +116,9 @@ void DdosDetector::observe_reflection(const FlowEvent& e) {
   const std::uint64_t victim_hash = sketch::hash_address(other);
   s.victims.add(victim_hash);
   s.top_victims.add(other, static_cast<std::uint32_t>(std::min<std::uint64_t>(1 + (f.bytes >> 10), 1u << 30)));
+  // Victims are followed only for reflectors answering far more than they
+  // are asked: a resolver serving its clients would put every client there.
+  if (static_cast<double>(s.response_bytes) < options_.min_ratio * static_cast<double>(s.request_bytes)) return;
   auto [victim, victim_inserted] = victims_.find_or_insert(other, victim_hash, rng_, [](const auto& x) {
     return keep_recent(x.value.last_seen);
   });

@@ -111,6 +111,7 @@ class DdosDetector final : public Detector {
   std::uint64_t evictions() const noexcept;
 
  private:
+  void observe_one(const FlowEvent& e);
   void observe_reflection(const FlowEvent& e);
   void observe_contact(const FlowEvent& e);
   void observe_flood(const FlowEvent& e);

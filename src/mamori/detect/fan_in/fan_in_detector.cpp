@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "mamori/detect/behavioural.hpp"
+#include "mamori/detect/sketch/batch_prefetch.hpp"
 #include "mamori/detect/sketch/flow_traits.hpp"
 #include "mamori/detect/sketch/hash.hpp"
 #include "mamori/detect/sketch/option_reader.hpp"
@@ -33,7 +34,16 @@ FanInDetector::FanInDetector(FanInOptions options, DetectorLimits limits)
     : options_(options), table_(limits.max_tracked), rng_(options.seed) {}
 
 void FanInDetector::observe(std::span<const FlowEvent> events) {
-  for (const FlowEvent& e : events) observe_one(e);
+  auto hash_of = [](const FlowEvent& e) { return server_hash({e.responder, e.responder_port, e.flow->proto}); };
+  sketch::for_each_prefetched(
+      events,
+      [&](const FlowEvent& e) {
+        if (sketch::responder_is_candidate_server(e)) table_.prefetch_slot(hash_of(e));
+      },
+      [&](const FlowEvent& e) {
+        if (sketch::responder_is_candidate_server(e)) table_.prefetch_entry(hash_of(e));
+      },
+      [&](const FlowEvent& e) { observe_one(e); });
 }
 
 void FanInDetector::follow(ServerState& s, std::uint32_t client_hash, std::uint32_t at_ms) {

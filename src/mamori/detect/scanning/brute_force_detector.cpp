@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "mamori/detect/behavioural.hpp"
+#include "mamori/detect/sketch/batch_prefetch.hpp"
 #include "mamori/detect/sketch/flow_traits.hpp"
 #include "mamori/detect/sketch/hash.hpp"
 #include "mamori/detect/sketch/option_reader.hpp"
@@ -31,10 +32,29 @@ struct Grade {
 }  // namespace
 
 BruteForceDetector::BruteForceDetector(BruteForceOptions options, DetectorLimits limits)
-    : options_(options), table_(limits.max_tracked), rng_(options.seed) {}
+    : options_(options),
+      table_(limits.max_tracked),
+      rng_(options.seed),
+      admission_(options.admission ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked) : 64,
+                 0.05, 1) {}
 
 void BruteForceDetector::observe(std::span<const FlowEvent> events) {
-  for (const FlowEvent& e : events) observe_one(e);
+  auto wanted = [this](const FlowEvent& e) {
+    return e.flow->proto == flow::kProtoTcp || (!options_.tcp_only && !flow::is_icmp(e.flow->proto));
+  };
+  auto hash_of = [](const FlowEvent& e) { return pair_hash({e.initiator, e.responder, e.responder_port, e.flow->proto}); };
+  sketch::for_each_prefetched(
+      events,
+      [&](const FlowEvent& e) {
+        if (!wanted(e)) return;
+        const std::uint64_t h = hash_of(e);
+        table_.prefetch_slot(h);
+        if (options_.admission && e.initiator_is_src) admission_.prefetch(h);
+      },
+      [&](const FlowEvent& e) {
+        if (wanted(e)) table_.prefetch_entry(hash_of(e));
+      },
+      [&](const FlowEvent& e) { observe_one(e); });
 }
 
 void BruteForceDetector::observe_one(const FlowEvent& e) {
@@ -52,7 +72,13 @@ void BruteForceDetector::observe_one(const FlowEvent& e) {
     return;
   }
   if (!sketch::opens_connection(e)) return;
-  auto [entry, inserted] = table_.find_or_insert(key, pair_hash(key), rng_, [](const Table::Entry& x) {
+  const std::uint64_t h = pair_hash(key);
+  bool admitted_now = false;
+  if (options_.admission && table_.find(key, h) == nullptr) {
+    if (!admission_.test_and_set(h)) return;  // the first attempt is remembered, not kept
+    admitted_now = true;
+  }
+  auto [entry, inserted] = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
     return (std::uint64_t{std::min<std::uint32_t>(x.value.attempts, 255)} << 55) |
            ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 55) - 1));
   });
@@ -61,6 +87,7 @@ void BruteForceDetector::observe_one(const FlowEvent& e) {
     s.first_seen = f.start_ns;
     s.minute_start = f.start_ns;
     s.next_check = static_cast<std::uint32_t>(std::min<std::uint64_t>(options_.min_attempts, UINT32_MAX));
+    if (admitted_now) s.attempts = 1;  // the first attempt, counted but not measured
   }
   s.first_seen = std::min(s.first_seen, f.start_ns);
   s.last_seen = std::max(s.last_seen, f.end_ns);
@@ -177,7 +204,7 @@ void BruteForceDetector::emit(TimeNs now, bool final, std::vector<Finding>& out)
 }
 
 std::size_t BruteForceDetector::memory_bytes() const noexcept {
-  return sizeof(*this) + table_.memory_bytes() + pending_.capacity() * sizeof(Finding);
+  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() + pending_.capacity() * sizeof(Finding);
 }
 
 Result<std::unique_ptr<Detector>> make_brute_force_detector(const DetectorOptions& options, const DetectorLimits& limits) {
@@ -192,6 +219,8 @@ Result<std::unique_ptr<Detector>> make_brute_force_detector(const DetectorOption
   b.rereport_delta = o.number("rereport_delta", b.rereport_delta, 0, 100);
   b.idle_timeout = o.duration("idle_timeout", b.idle_timeout, kNsPerSecond);
   b.tcp_only = o.flag("tcp_only", b.tcp_only);
+  b.admission = o.flag("admission", b.admission);
+  b.admission_capacity = o.count("admission_capacity", b.admission_capacity);
   b.seed = o.count("seed", b.seed);
   if (auto st = o.finish(); !st) return tl::unexpected(st.error());
   return std::unique_ptr<Detector>(std::make_unique<BruteForceDetector>(b, limits));

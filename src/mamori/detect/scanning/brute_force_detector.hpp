@@ -9,6 +9,7 @@
 
 #include "mamori/detect/detector.hpp"
 #include "mamori/detect/sketch/bounded_table.hpp"
+#include "mamori/detect/sketch/first_contact_filter.hpp"
 #include "mamori/detect/sketch/random.hpp"
 #include "mamori/detect/sketch/reservoir.hpp"
 
@@ -24,6 +25,9 @@ struct BruteForceOptions {
   double rereport_delta = 10;
   TimeNs idle_timeout = 3600 * kNsPerSecond;
   bool tcp_only = true;
+  // Pairs get state from their second attempt on (see BeaconingOptions).
+  bool admission = true;
+  std::uint64_t admission_capacity = 0;
   std::uint64_t seed = 1;
 };
 
@@ -74,6 +78,7 @@ class BruteForceDetector final : public Detector {
   BruteForceOptions options_;
   Table table_;
   sketch::SplitMix64 rng_;
+  sketch::FirstContactFilter admission_;
   TimeNs latest_ = 0;
   TimeNs next_sweep_ = 0;
   std::vector<Finding> pending_;

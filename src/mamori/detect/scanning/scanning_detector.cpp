@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "mamori/detect/behavioural.hpp"
+#include "mamori/detect/sketch/batch_prefetch.hpp"
 #include "mamori/detect/sketch/flow_traits.hpp"
 #include "mamori/detect/sketch/hash.hpp"
 #include "mamori/detect/sketch/option_reader.hpp"
@@ -57,7 +58,19 @@ ScanningDetector::ScanningDetector(ScanningOptions options, DetectorLimits limit
       rng_(options.seed) {}
 
 void ScanningDetector::observe(std::span<const FlowEvent> events) {
-  for (const FlowEvent& e : events) observe_one(e);
+  auto followed = [](const FlowEvent& e) { return e.initiator_is_src && (e.initiator_foreign || !e.responder_foreign); };
+  sketch::for_each_prefetched(
+      events,
+      [&](const FlowEvent& e) {
+        if (!followed(e)) return;
+        const std::uint64_t source_hash = sketch::hash_address(e.initiator);
+        table_.prefetch_slot(source_hash);
+        contacts_.prefetch(sketch::hash_combine(source_hash ^ kContactSeed, sketch::hash_address(e.responder)));
+      },
+      [&](const FlowEvent& e) {
+        if (followed(e)) table_.prefetch_entry(sketch::hash_address(e.initiator));
+      },
+      [&](const FlowEvent& e) { observe_one(e); });
 }
 
 void ScanningDetector::observe_one(const FlowEvent& e) {

@@ -6,12 +6,21 @@
 
 namespace mamori::detect::sketch {
 
-FirstContactFilter::FirstContactFilter(std::size_t capacity, double fp_rate) : capacity_(std::max<std::size_t>(capacity, 64)) {
+FirstContactFilter::FirstContactFilter(std::size_t capacity, double fp_rate, unsigned max_probes)
+    : capacity_(std::max<std::size_t>(capacity, 64)) {
   fp_rate = std::clamp(fp_rate, 1e-6, 0.5);
-  // Optimal Bloom sizing: m = −n ln p / (ln 2)², k = (m/n) ln 2; m rounded up to a power of two.
-  const double bits = -static_cast<double>(capacity_) * std::log(fp_rate) / (0.4804530139182014);
+  const double n = static_cast<double>(capacity_);
+  // Optimal Bloom sizing: m = −n ln p / (ln 2)², k = (m/n) ln 2. With fewer
+  // probes than that, m = −k n / ln(1 − p^(1/k)) keeps the rate.
+  double bits = -n * std::log(fp_rate) / 0.4804530139182014;
+  double k = std::max(1.0, std::round(bits / n * 0.6931471805599453));
+  const double cap = static_cast<double>(std::clamp(max_probes, 1u, 8u));
+  if (k > cap) {
+    k = cap;
+    bits = -k * n / std::log(1.0 - std::pow(fp_rate, 1.0 / k));
+  }
   const std::size_t m = std::bit_ceil(static_cast<std::size_t>(std::max(bits, 512.0)));
-  probes_ = static_cast<unsigned>(std::clamp(std::lround(static_cast<double>(m) / capacity_ * 0.6931471805599453), 1L, 8L));
+  probes_ = static_cast<unsigned>(k);
   mask_ = m - 1;
   current_.assign(m / 64, 0);
   previous_.assign(m / 64, 0);

@@ -15,11 +15,19 @@ namespace mamori::detect::sketch {
 class FirstContactFilter {
  public:
   // `capacity` pairs per generation at false-positive rate ≈ `fp_rate`.
-  FirstContactFilter(std::size_t capacity, double fp_rate);
+  // `max_probes` caps the hash functions: each is a cache miss, and an
+  // admission filter on the hot path trades a higher rate for one probe.
+  FirstContactFilter(std::size_t capacity, double fp_rate, unsigned max_probes = 8);
 
   // True when `hash` was (probably) inserted before; inserts it either way.
   bool test_and_set(std::uint64_t hash) noexcept;
   void clear() noexcept;
+  // Requests the words of the first probe in both generations (see BoundedTable::prefetch_slot).
+  void prefetch(std::uint64_t hash) const noexcept {
+    const std::uint64_t bit = hash & mask_;
+    __builtin_prefetch(&current_[bit >> 6]);
+    __builtin_prefetch(&previous_[bit >> 6]);
+  }
 
   std::size_t memory_bytes() const noexcept { return (current_.size() + previous_.size()) * sizeof(std::uint64_t); }
   std::uint64_t rotations() const noexcept { return rotations_; }

@@ -104,7 +104,8 @@ TEST(Beaconing, ReportsAJitteredBeaconWithASleepPeriod) {
   EXPECT_GE(metric(f, "buckets_seen"), 18);
   EXPECT_GE(f.sample_times.size(), 2u);
   EXPECT_GT(f.flows, 200u);
-  EXPECT_LE(f.first_seen, kT0 + seconds(11));
+  // The first connection admits the pair (counted, not timed): first_seen is the second one.
+  EXPECT_LE(f.first_seen, kT0 + seconds(11 + 300 * 1.15));
   EXPECT_FALSE(f.summary.empty());
 }
 
@@ -250,7 +251,9 @@ TEST(Beaconing, ClosesEpochsAndReportsEachServerOncePerEpoch) {
 }
 
 TEST(Beaconing, MemoryIsBoundedAndEvictionsAreCounted) {
-  auto detector = std::make_unique<BeaconingDetector>(BeaconingOptions{}, DetectorLimits{1000});
+  BeaconingOptions options;
+  options.admission = false;
+  auto detector = std::make_unique<BeaconingDetector>(options, DetectorLimits{1000});
   FlowFeed feed;
   for (std::uint32_t i = 0; i < 20000; ++i)
     feed.tcp_session(v4(0x0a000000 + i % 4000), 2000, v4(0xc6336400 + i), 443, kT0 + seconds(i * 0.1), seconds(1),
@@ -260,6 +263,24 @@ TEST(Beaconing, MemoryIsBoundedAndEvictionsAreCounted) {
   EXPECT_EQ(detector->evictions(), 19000u);
   EXPECT_LE(detector->memory_bytes(), 1000u * 1024u);
   EXPECT_LE(BeaconingDetector::Table::entry_bytes(), 1024u);
+}
+
+TEST(Beaconing, PairsSeenOnceCostNoEntry) {
+  auto detector = std::make_unique<BeaconingDetector>(BeaconingOptions{}, DetectorLimits{100000});
+  FlowFeed feed;
+  for (std::uint32_t i = 0; i < 20000; ++i)
+    feed.tcp_session(v4(0x0a000000 + i % 4000), 2000, v4(0xc6336400 + i), 443, kT0 + seconds(i * 0.1), seconds(1),
+                     600, 600);
+  feed.feed(*detector);
+  // Only the admission filter's false positives (5% design rate) get an entry.
+  EXPECT_LT(detector->tracked(), 20000u * 0.06);
+  EXPECT_EQ(detector->evictions(), 0u);
+  // A second connection admits the pair.
+  FlowFeed again;
+  again.tcp_session(v4(0x0a000000), 2001, v4(0xc6336400), 443, kT0 + seconds(3000), seconds(1), 600, 600);
+  const std::size_t before = detector->tracked();
+  again.feed(*detector);
+  EXPECT_EQ(detector->tracked(), before + 1);
 }
 
 TEST(Beaconing, RejectsUnknownAndInvalidOptions) {
