@@ -106,6 +106,7 @@ void DdosDetector::observe_reflection(const FlowEvent& e) {
   }
   s.first_seen = std::min(s.first_seen, f.start_ns);
   s.last_seen = std::max(s.last_seen, f.end_ns);
+  ++s.records;
   if (!response) {
     s.request_bytes += f.bytes;
     s.request_packets += f.packets;
@@ -174,7 +175,7 @@ void DdosDetector::check_reflector(const ReflectorKey& key, ReflectorState& s, s
   f.last_seen = s.last_seen;
   f.packets = s.request_packets + s.response_packets;
   f.bytes = s.request_bytes + s.response_bytes;
-  f.flows = s.response_packets;  // records are not counted; packets stand for them
+  f.flows = s.records;
   f.peers = s.victims.count();
   for (const auto& t : top)
     if (t.count > 0) f.sample_peers.push_back(t.value);

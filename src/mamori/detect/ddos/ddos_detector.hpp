@@ -69,6 +69,7 @@ class DdosDetector final : public Detector {
     std::uint64_t response_packets = 0;
     std::uint64_t next_check = 0;
     std::uint64_t reported_packets = 0;  // response packets when last reported
+    std::uint64_t records = 0;
     std::uint8_t reported_score = 0;
     sketch::HyperLogLog<6> victims;
     sketch::HeavyHitters<IpAddress, 2> top_victims;  // weighted by KiB of responses
