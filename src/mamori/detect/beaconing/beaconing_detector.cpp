@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -78,24 +79,24 @@ void BeaconingDetector::start_epoch(TimeNs at) {
 }
 
 void BeaconingDetector::observe(std::span<const FlowEvent> events) {
-  auto hash_of = [this](const FlowEvent& e) {
-    return pair_hash({e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0}, e.flow->proto});
-  };
   sketch::for_each_prefetched(
       events,
-      [&](const FlowEvent& e) {
-        if (!sketch::responder_is_candidate_server(e)) return;
-        const std::uint64_t h = hash_of(e);
+      [this](const FlowEvent& e) -> std::uint64_t {
+        if (!sketch::responder_is_candidate_server(e)) return 0;
+        return pair_hash({e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0}, e.flow->proto});
+      },
+      [this](const FlowEvent&, std::uint64_t h) {
+        if (h == 0) return;
         table_.prefetch_slot(h);
         if (options_.admission) admission_.prefetch(h);
       },
-      [&](const FlowEvent& e) {
-        if (sketch::responder_is_candidate_server(e)) table_.prefetch_entry(hash_of(e));
+      [this](const FlowEvent&, std::uint64_t h) {
+        if (h != 0) table_.prefetch_entry(h);
       },
-      [&](const FlowEvent& e) { observe_one(e); });
+      [this](const FlowEvent& e, std::uint64_t h) { observe_one(e, h); });
 }
 
-void BeaconingDetector::observe_one(const FlowEvent& e) {
+void BeaconingDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   if (!sketch::responder_is_candidate_server(e)) return;
   if (!e.responder_foreign && !options_.include_domestic) return;
   const flow::FlowRecord& f = *e.flow;
@@ -114,18 +115,20 @@ void BeaconingDetector::observe_one(const FlowEvent& e) {
   }
 
   const PairKey key{e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0}, f.proto};
-  const std::uint64_t h = pair_hash(key);
-  bool admitted_now = false;
-  if (options_.admission && table_.find(key, h) == nullptr) {
-    // Only a connection admits a pair; its first one is remembered, not kept.
-    if (!e.initiator_is_src || !sketch::opens_connection(e) || !admission_.test_and_set(h)) return;
-    admitted_now = true;
+  Table::Entry* entry = table_.find(key, h);
+  bool inserted = false, admitted_now = false;
+  if (entry == nullptr) {
+    if (options_.admission) {
+      // Only a connection admits a pair; its first one is remembered, not kept.
+      if (!e.initiator_is_src || !sketch::opens_connection(e) || !admission_.test_and_set(h)) return;
+      admitted_now = true;
+    }
+    std::tie(entry, inserted) = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
+      // Evict pairs with little evidence first, then the stalest.
+      return (std::uint64_t{std::min<std::uint32_t>(x.value.connections, 15)} << 58) |
+             ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 58) - 1));
+    });
   }
-  auto [entry, inserted] = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
-    // Evict pairs with little evidence first, then the stalest.
-    return (std::uint64_t{std::min<std::uint32_t>(x.value.connections, 15)} << 58) |
-           ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 58) - 1));
-  });
   PairState& s = entry->value;
   if (inserted) {
     s.first_seen = t;

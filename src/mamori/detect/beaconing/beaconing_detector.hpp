@@ -85,7 +85,8 @@ class BeaconingDetector final : public Detector {
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
 
  private:
-  void observe_one(const FlowEvent& e);
+  // `h` is the pair key's hash, computed once per event by observe().
+  void observe_one(const FlowEvent& e, std::uint64_t h);
   void start_epoch(TimeNs at);
   // Scores pairs (all, or only those changed since the last check) and appends findings.
   void score(TimeNs now, bool all, std::vector<Finding>& out);

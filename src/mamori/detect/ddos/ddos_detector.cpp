@@ -54,47 +54,48 @@ std::size_t DdosDetector::memory_bytes() const noexcept {
 }
 
 void DdosDetector::observe(std::span<const FlowEvent> events) {
-  auto reflector_of = [this](const flow::FlowRecord& f) {
-    return amplifier_ports_[f.src_port] ? ReflectorKey{f.src_addr, f.src_port} : ReflectorKey{f.dst_addr, f.dst_port};
-  };
-  auto amplifier = [this](const flow::FlowRecord& f) {
-    return f.proto == flow::kProtoUdp && (amplifier_ports_[f.src_port] || amplifier_ports_[f.dst_port]);
-  };
-  auto contact = [this](const FlowEvent& e) { return options_.controllers && e.initiator_is_src && !e.initiator_foreign; };
   sketch::for_each_prefetched(
       events,
-      [&](const FlowEvent& e) {
-        if (amplifier(*e.flow)) reflectors_.prefetch_slot(reflector_hash(reflector_of(*e.flow)));
-        if (contact(e)) clients_.prefetch_slot(sketch::hash_address(e.initiator));
+      [this](const FlowEvent& e) -> Hashes {
+        const flow::FlowRecord& f = *e.flow;
+        Hashes h;
+        if (f.proto == flow::kProtoUdp && (amplifier_ports_[f.src_port] || amplifier_ports_[f.dst_port])) {
+          // The direction comes from the record and the service port, not the
+          // orientation: a victim's random port may be lower than the service's.
+          const bool src_service = amplifier_ports_[f.src_port], dst_service = amplifier_ports_[f.dst_port];
+          h.response = src_service && (!dst_service || !e.initiator_is_src);
+          h.reflector = reflector_hash(h.response ? ReflectorKey{f.src_addr, f.src_port} : ReflectorKey{f.dst_addr, f.dst_port});
+        }
+        if (options_.controllers && e.initiator_is_src && !e.initiator_foreign && f.bytes <= options_.control_bytes &&
+            !ubiquitous_service(f.proto, e.responder_port) && sketch::opens_connection(e))
+          h.client = sketch::hash_address(e.initiator);
+        return h;
       },
-      [&](const FlowEvent& e) {
-        if (amplifier(*e.flow)) reflectors_.prefetch_entry(reflector_hash(reflector_of(*e.flow)));
-        if (contact(e)) clients_.prefetch_entry(sketch::hash_address(e.initiator));
+      [this](const FlowEvent&, const Hashes& h) {
+        if (h.reflector != 0) reflectors_.prefetch_slot(h.reflector);
+        if (h.client != 0) clients_.prefetch_slot(h.client);
       },
-      [&](const FlowEvent& e) { observe_one(e); });
+      [this](const FlowEvent&, const Hashes& h) {
+        if (h.reflector != 0) reflectors_.prefetch_entry(h.reflector);
+        if (h.client != 0) clients_.prefetch_entry(h.client);
+      },
+      [this](const FlowEvent& e, const Hashes& h) {
+        const flow::FlowRecord& f = *e.flow;
+        latest_ = std::max(latest_, f.start_ns);
+        if (h.reflector != 0) observe_reflection(e, h);
+        if (!options_.controllers) return;
+        if (f.packets >= options_.flood_packets / 4) observe_flood(e);
+        if (h.client != 0) observe_contact(e, h.client);
+      });
 }
 
-void DdosDetector::observe_one(const FlowEvent& e) {
+void DdosDetector::observe_reflection(const FlowEvent& e, const Hashes& h) {
   const flow::FlowRecord& f = *e.flow;
-  latest_ = std::max(latest_, f.start_ns);
-  if (f.proto == flow::kProtoUdp && (amplifier_ports_[f.src_port] || amplifier_ports_[f.dst_port])) observe_reflection(e);
-  if (!options_.controllers) return;
-  if (f.packets >= options_.flood_packets / 4) observe_flood(e);
-  if (e.initiator_is_src && !e.initiator_foreign && f.bytes <= options_.control_bytes &&
-      !ubiquitous_service(f.proto, e.responder_port) && sketch::opens_connection(e))
-    observe_contact(e);
-}
-
-void DdosDetector::observe_reflection(const FlowEvent& e) {
-  const flow::FlowRecord& f = *e.flow;
-  // The direction comes from the record and the service port, not the
-  // orientation: a victim's random port may be lower than the service's.
-  const bool src_service = amplifier_ports_[f.src_port], dst_service = amplifier_ports_[f.dst_port];
-  const bool response = src_service && (!dst_service || !e.initiator_is_src);
+  const bool response = h.response;
   const IpAddress& reflector = response ? f.src_addr : f.dst_addr;
   const IpAddress& other = response ? f.dst_addr : f.src_addr;
   const ReflectorKey key{reflector, response ? f.src_port : f.dst_port};
-  auto [entry, inserted] = reflectors_.find_or_insert(key, reflector_hash(key), rng_, [](const auto& x) {
+  auto [entry, inserted] = reflectors_.find_or_insert(key, h.reflector, rng_, [](const auto& x) {
     return (std::uint64_t{x.value.reported_score > 0} << 63) |
            (std::uint64_t{std::min<std::uint64_t>(x.value.response_packets >> 10, 255)} << 55) |
            ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 55) - 1));
@@ -203,8 +204,8 @@ void DdosDetector::check_reflector(const ReflectorKey& key, ReflectorState& s, s
   out.push_back(std::move(f));
 }
 
-void DdosDetector::observe_contact(const FlowEvent& e) {
-  auto [entry, inserted] = clients_.find_or_insert(e.initiator, sketch::hash_address(e.initiator), rng_,
+void DdosDetector::observe_contact(const FlowEvent& e, std::uint64_t client_hash) {
+  auto [entry, inserted] = clients_.find_or_insert(e.initiator, client_hash, rng_,
                                                    [](const auto& x) { return keep_recent(x.value.last_seen); });
   (void)inserted;
   ClientState& c = entry->value;

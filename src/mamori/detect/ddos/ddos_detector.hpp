@@ -112,9 +112,13 @@ class DdosDetector final : public Detector {
   std::uint64_t evictions() const noexcept;
 
  private:
-  void observe_one(const FlowEvent& e);
-  void observe_reflection(const FlowEvent& e);
-  void observe_contact(const FlowEvent& e);
+  struct Hashes {  // computed once per event by observe(); 0 = not concerned
+    std::uint64_t reflector = 0;
+    std::uint64_t client = 0;
+    bool response = false;  // the record runs reflector -> victim
+  };
+  void observe_reflection(const FlowEvent& e, const Hashes& h);
+  void observe_contact(const FlowEvent& e, std::uint64_t client_hash);
   void observe_flood(const FlowEvent& e);
   // At the end of input (`final`) a reflector whose evidence grew is reported again with it.
   void check_reflector(const ReflectorKey& key, ReflectorState& s, std::vector<Finding>& out, bool final = false);

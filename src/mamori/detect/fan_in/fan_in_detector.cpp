@@ -34,16 +34,18 @@ FanInDetector::FanInDetector(FanInOptions options, DetectorLimits limits)
     : options_(options), table_(limits.max_tracked), rng_(options.seed) {}
 
 void FanInDetector::observe(std::span<const FlowEvent> events) {
-  auto hash_of = [](const FlowEvent& e) { return server_hash({e.responder, e.responder_port, e.flow->proto}); };
   sketch::for_each_prefetched(
       events,
-      [&](const FlowEvent& e) {
-        if (sketch::responder_is_candidate_server(e)) table_.prefetch_slot(hash_of(e));
+      [](const FlowEvent& e) -> std::uint64_t {
+        return sketch::responder_is_candidate_server(e) ? server_hash({e.responder, e.responder_port, e.flow->proto}) : 0;
       },
-      [&](const FlowEvent& e) {
-        if (sketch::responder_is_candidate_server(e)) table_.prefetch_entry(hash_of(e));
+      [this](const FlowEvent&, std::uint64_t h) {
+        if (h != 0) table_.prefetch_slot(h);
       },
-      [&](const FlowEvent& e) { observe_one(e); });
+      [this](const FlowEvent&, std::uint64_t h) {
+        if (h != 0) table_.prefetch_entry(h);
+      },
+      [this](const FlowEvent& e, std::uint64_t h) { observe_one(e, h); });
 }
 
 void FanInDetector::follow(ServerState& s, std::uint32_t client_hash, std::uint32_t at_ms) {
@@ -68,13 +70,12 @@ void FanInDetector::follow(ServerState& s, std::uint32_t client_hash, std::uint3
   }
 }
 
-void FanInDetector::observe_one(const FlowEvent& e) {
+void FanInDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   if (!sketch::responder_is_candidate_server(e)) return;
   const flow::FlowRecord& f = *e.flow;
   if (flow::is_icmp(f.proto)) return;
   latest_ = std::max(latest_, f.start_ns);
   const ServerKey key{e.responder, e.responder_port, f.proto};
-  const std::uint64_t h = server_hash(key);
   if (!e.initiator_is_src) {
     if (auto* entry = table_.find(key, h)) {
       ServerState& s = entry->value;

@@ -76,7 +76,8 @@ class FanInDetector final : public Detector {
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
 
  private:
-  void observe_one(const FlowEvent& e);
+  // `h` is the server key's hash, computed once per event by observe().
+  void observe_one(const FlowEvent& e, std::uint64_t h);
   void follow(ServerState& s, std::uint32_t client_hash, std::uint32_t at_ms);
   // At the end of input (`final`) a server whose evidence grew is reported again with it.
   void check(const ServerKey& key, ServerState& s, std::vector<Finding>& out, bool final = false);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -39,25 +40,25 @@ BruteForceDetector::BruteForceDetector(BruteForceOptions options, DetectorLimits
                  0.05, 1) {}
 
 void BruteForceDetector::observe(std::span<const FlowEvent> events) {
-  auto wanted = [this](const FlowEvent& e) {
-    return e.flow->proto == flow::kProtoTcp || (!options_.tcp_only && !flow::is_icmp(e.flow->proto));
-  };
-  auto hash_of = [](const FlowEvent& e) { return pair_hash({e.initiator, e.responder, e.responder_port, e.flow->proto}); };
   sketch::for_each_prefetched(
       events,
-      [&](const FlowEvent& e) {
-        if (!wanted(e)) return;
-        const std::uint64_t h = hash_of(e);
+      [this](const FlowEvent& e) -> std::uint64_t {
+        const std::uint8_t proto = e.flow->proto;
+        if (proto != flow::kProtoTcp && (options_.tcp_only || flow::is_icmp(proto))) return 0;
+        return pair_hash({e.initiator, e.responder, e.responder_port, proto});
+      },
+      [this](const FlowEvent& e, std::uint64_t h) {
+        if (h == 0) return;
         table_.prefetch_slot(h);
         if (options_.admission && e.initiator_is_src) admission_.prefetch(h);
       },
-      [&](const FlowEvent& e) {
-        if (wanted(e)) table_.prefetch_entry(hash_of(e));
+      [this](const FlowEvent&, std::uint64_t h) {
+        if (h != 0) table_.prefetch_entry(h);
       },
-      [&](const FlowEvent& e) { observe_one(e); });
+      [this](const FlowEvent& e, std::uint64_t h) { observe_one(e, h); });
 }
 
-void BruteForceDetector::observe_one(const FlowEvent& e) {
+void BruteForceDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   const flow::FlowRecord& f = *e.flow;
   if (options_.tcp_only && f.proto != flow::kProtoTcp) return;
   if (flow::is_icmp(f.proto)) return;
@@ -65,23 +66,25 @@ void BruteForceDetector::observe_one(const FlowEvent& e) {
   const PairKey key{e.initiator, e.responder, e.responder_port, f.proto};
   if (!e.initiator_is_src) {
     // The target's answers only add to a pair already followed.
-    if (auto* entry = table_.find(key, pair_hash(key))) {
+    if (auto* entry = table_.find(key, h)) {
       entry->value.reply_bytes += f.bytes;
       entry->value.packets += static_cast<std::uint32_t>(std::min<std::uint64_t>(f.packets, 1u << 20));
     }
     return;
   }
   if (!sketch::opens_connection(e)) return;
-  const std::uint64_t h = pair_hash(key);
-  bool admitted_now = false;
-  if (options_.admission && table_.find(key, h) == nullptr) {
-    if (!admission_.test_and_set(h)) return;  // the first attempt is remembered, not kept
-    admitted_now = true;
+  Table::Entry* entry = table_.find(key, h);
+  bool inserted = false, admitted_now = false;
+  if (entry == nullptr) {
+    if (options_.admission) {
+      if (!admission_.test_and_set(h)) return;  // the first attempt is remembered, not kept
+      admitted_now = true;
+    }
+    std::tie(entry, inserted) = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
+      return (std::uint64_t{std::min<std::uint32_t>(x.value.attempts, 255)} << 55) |
+             ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 55) - 1));
+    });
   }
-  auto [entry, inserted] = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
-    return (std::uint64_t{std::min<std::uint32_t>(x.value.attempts, 255)} << 55) |
-           ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 55) - 1));
-  });
   PairState& s = entry->value;
   if (inserted) {
     s.first_seen = f.start_ns;

@@ -71,7 +71,8 @@ class BruteForceDetector final : public Detector {
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
 
  private:
-  void observe_one(const FlowEvent& e);
+  // `h` is the pair key's hash, computed once per event by observe().
+  void observe_one(const FlowEvent& e, std::uint64_t h);
   // At the end of input (`final`) a pair whose evidence grew is reported again with it.
   void check(const PairKey& key, PairState& s, std::vector<Finding>& out, bool final = false);
 

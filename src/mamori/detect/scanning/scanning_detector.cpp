@@ -58,30 +58,31 @@ ScanningDetector::ScanningDetector(ScanningOptions options, DetectorLimits limit
       rng_(options.seed) {}
 
 void ScanningDetector::observe(std::span<const FlowEvent> events) {
-  auto followed = [](const FlowEvent& e) { return e.initiator_is_src && (e.initiator_foreign || !e.responder_foreign); };
   sketch::for_each_prefetched(
       events,
-      [&](const FlowEvent& e) {
-        if (!followed(e)) return;
-        const std::uint64_t source_hash = sketch::hash_address(e.initiator);
-        table_.prefetch_slot(source_hash);
-        contacts_.prefetch(sketch::hash_combine(source_hash ^ kContactSeed, sketch::hash_address(e.responder)));
+      [](const FlowEvent& e) -> Hashes {
+        // Only the initiator's own records of sources that are not domestic clients of foreign servers.
+        if (!e.initiator_is_src || (!e.initiator_foreign && e.responder_foreign)) return {};
+        const std::uint64_t source = sketch::hash_address(e.initiator), host = sketch::hash_address(e.responder);
+        return {source, host, sketch::hash_combine(source ^ kContactSeed, host)};
       },
-      [&](const FlowEvent& e) {
-        if (followed(e)) table_.prefetch_entry(sketch::hash_address(e.initiator));
+      [this](const FlowEvent&, const Hashes& h) {
+        if (h.source == 0) return;
+        table_.prefetch_slot(h.source);
+        contacts_.prefetch(h.contact);
       },
-      [&](const FlowEvent& e) { observe_one(e); });
+      [this](const FlowEvent&, const Hashes& h) {
+        if (h.source != 0) table_.prefetch_entry(h.source);
+      },
+      [this](const FlowEvent& e, const Hashes& h) {
+        if (h.source != 0) observe_one(e, h);
+      });
 }
 
-void ScanningDetector::observe_one(const FlowEvent& e) {
-  // Only the initiator's own records: with one record per direction, the
-  // other one repeats the same contact.
-  if (!e.initiator_is_src) return;
-  if (!e.initiator_foreign && e.responder_foreign) return;  // a subscriber using a foreign service
+void ScanningDetector::observe_one(const FlowEvent& e, const Hashes& h) {
   const flow::FlowRecord& f = *e.flow;
   latest_ = std::max(latest_, f.start_ns);
-  const std::uint64_t source_hash = sketch::hash_address(e.initiator);
-  auto [entry, inserted] = table_.find_or_insert(e.initiator, source_hash, rng_, [](const Table::Entry& x) {
+  auto [entry, inserted] = table_.find_or_insert(e.initiator, h.source, rng_, [](const Table::Entry& x) {
     // Keep decided scanners and busy sources; evict quiet, stale ones.
     return (std::uint64_t{x.value.scanner} << 63) |
            (std::uint64_t{std::min<std::uint32_t>(x.value.first_contacts, 255)} << 55) |
@@ -96,8 +97,7 @@ void ScanningDetector::observe_one(const FlowEvent& e) {
   s.bytes += f.bytes;
   const bool icmp = flow::is_icmp(f.proto);
   const std::uint16_t port = icmp ? 0 : e.responder_port;
-  const std::uint64_t host_hash = sketch::hash_address(e.responder);
-  s.hosts.add(host_hash);
+  s.hosts.add(h.host);
   if (!icmp) {
     s.ports.add(sketch::mix64(std::uint64_t{port} << 8 | f.proto));
     s.top_ports.add(port);
@@ -106,7 +106,7 @@ void ScanningDetector::observe_one(const FlowEvent& e) {
   const bool small = f.packets <= options_.probe_packets && f.packets > 0 && f.bytes / f.packets <= options_.probe_bytes;
   if (outcome == sketch::AttemptOutcome::failed || small) ++s.probes;
 
-  if (!contacts_.test_and_set(sketch::hash_combine(source_hash ^ kContactSeed, host_hash))) {
+  if (!contacts_.test_and_set(h.contact)) {
     if (s.sample_count < s.sample_targets.size()) s.sample_targets[s.sample_count++] = e.responder;
     if (outcome != sketch::AttemptOutcome::unknown) {
       ++s.first_contacts;

@@ -67,7 +67,13 @@ class ScanningDetector final : public Detector {
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
 
  private:
-  void observe_one(const FlowEvent& e);
+  struct Hashes {
+    std::uint64_t source = 0;   // 0: the event is not followed
+    std::uint64_t host = 0;
+    std::uint64_t contact = 0;  // (source, host) for the first-contact filter
+  };
+  // The event's hashes are computed once by observe().
+  void observe_one(const FlowEvent& e, const Hashes& h);
   // Appends a finding when the source qualifies and was not reported at this score.
   // At the end of input (`final`) a source whose evidence grew is reported again with it.
   void check(const IpAddress& source, SourceState& s, std::vector<Finding>& out, bool final = false);
