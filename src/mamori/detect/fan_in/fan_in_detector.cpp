@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -31,7 +32,11 @@ sketch::Dispersion dispersion_of(const sketch::Reservoir<std::uint32_t, N>& r, d
 }  // namespace
 
 FanInDetector::FanInDetector(FanInOptions options, DetectorLimits limits)
-    : options_(options), table_(limits.max_tracked), rng_(options.seed) {}
+    : options_(options),
+      table_(limits.max_tracked),
+      rng_(options.seed),
+      admission_(options.admission ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked) : 64,
+                 0.05, 1) {}
 
 void FanInDetector::observe(std::span<const FlowEvent> events) {
   sketch::for_each_prefetched(
@@ -40,7 +45,9 @@ void FanInDetector::observe(std::span<const FlowEvent> events) {
         return sketch::responder_is_candidate_server(e) ? server_hash({e.responder, e.responder_port, e.flow->proto}) : 0;
       },
       [this](const FlowEvent&, std::uint64_t h) {
-        if (h != 0) table_.prefetch_slot(h);
+        if (h == 0) return;
+        table_.prefetch_slot(h);
+        if (options_.admission) admission_.prefetch(h);
       },
       [this](const FlowEvent&, std::uint64_t h) {
         if (h != 0) table_.prefetch_entry(h);
@@ -88,14 +95,23 @@ void FanInDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
     return;
   }
   if (!sketch::opens_connection(e)) return;
-  auto [entry, inserted] = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
-    return (std::uint64_t{std::min<std::uint32_t>(x.value.connections, 255)} << 55) |
-           ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 55) - 1));
-  });
+  Table::Entry* entry = table_.find(key, h);
+  bool inserted = false, admitted_now = false;
+  if (entry == nullptr) {
+    if (options_.admission) {
+      if (!admission_.test_and_set(h)) return;  // the first connection is remembered, not kept
+      admitted_now = true;
+    }
+    std::tie(entry, inserted) = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
+      return (std::uint64_t{std::min<std::uint32_t>(x.value.connections, 255)} << 55) |
+             ((x.value.last_seen >> 10) & ((std::uint64_t{1} << 55) - 1));
+    });
+  }
   ServerState& s = entry->value;
   if (inserted) {
     s.first_seen = f.start_ns;
     s.next_check = static_cast<std::uint32_t>(std::min<std::uint64_t>(options_.min_clients, UINT32_MAX));
+    if (admitted_now) s.connections = 1;  // the first connection, counted but not measured
   }
   s.last_seen = std::max(s.last_seen, f.end_ns);
   s.bytes += f.bytes;
@@ -192,7 +208,7 @@ void FanInDetector::emit(TimeNs now, bool final, std::vector<Finding>& out) {
 }
 
 std::size_t FanInDetector::memory_bytes() const noexcept {
-  return sizeof(*this) + table_.memory_bytes() + pending_.capacity() * sizeof(Finding);
+  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() + pending_.capacity() * sizeof(Finding);
 }
 
 Result<std::unique_ptr<Detector>> make_fan_in_detector(const DetectorOptions& options, const DetectorLimits& limits) {
@@ -207,6 +223,8 @@ Result<std::unique_ptr<Detector>> make_fan_in_detector(const DetectorOptions& op
   s.timing_weight = o.number("timing_weight", s.timing_weight, 0, 1);
   s.clients_weight = o.number("clients_weight", s.clients_weight, 0, 1);
   s.repeat_weight = o.number("repeat_weight", s.repeat_weight, 0, 1);
+  s.admission = o.flag("admission", s.admission);
+  s.admission_capacity = o.count("admission_capacity", s.admission_capacity);
   s.seed = o.count("seed", s.seed);
   if (auto st = o.finish(); !st) return tl::unexpected(st.error());
   if (s.size_weight + s.reply_weight + s.timing_weight + s.clients_weight + s.repeat_weight <= 0)

@@ -12,6 +12,7 @@
 
 #include "mamori/detect/detector.hpp"
 #include "mamori/detect/sketch/bounded_table.hpp"
+#include "mamori/detect/sketch/first_contact_filter.hpp"
 #include "mamori/detect/sketch/hyperloglog.hpp"
 #include "mamori/detect/sketch/random.hpp"
 #include "mamori/detect/sketch/reservoir.hpp"
@@ -28,6 +29,9 @@ struct FanInOptions {
   double timing_weight = 0.30;
   double clients_weight = 0.15;
   double repeat_weight = 0.15;
+  // Servers get state from their second connection on (see BeaconingOptions).
+  bool admission = true;
+  std::uint64_t admission_capacity = 0;
   std::uint64_t seed = 1;
 };
 
@@ -85,6 +89,7 @@ class FanInDetector final : public Detector {
   FanInOptions options_;
   Table table_;
   sketch::SplitMix64 rng_;
+  sketch::FirstContactFilter admission_;
   TimeNs latest_ = 0;
   TimeNs next_sweep_ = 0;
   std::vector<Finding> pending_;

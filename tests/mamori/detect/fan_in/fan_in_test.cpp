@@ -93,7 +93,9 @@ TEST(FanIn, FewClientsAreNotEnough) {
 }
 
 TEST(FanIn, MemoryIsBoundedWithEvictionsCounted) {
-  auto d = std::make_unique<FanInDetector>(FanInOptions{}, DetectorLimits{200});
+  FanInOptions options;
+  options.admission = false;
+  auto d = std::make_unique<FanInDetector>(options, DetectorLimits{200});
   FlowFeed feed;
   for (std::uint32_t i = 0; i < 5000; ++i)
     feed.tcp_session(v4(0x0a000000 + i % 97), 40000, v4(0xc6336400 + i), 443, kT0 + seconds(i), seconds(1), 500, 5000);
