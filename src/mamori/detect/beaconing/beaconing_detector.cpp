@@ -213,8 +213,7 @@ void BeaconingDetector::score(TimeNs now, bool all, std::vector<Finding>& out) {
     if (r.ts < options_.min_ts_score) return;
     double total = r.total;
     if (s.ntp_shaped) total *= options_.ntp_factor;
-    if (total >= options_.threshold || (s.ntp_shaped && r.total >= options_.threshold))
-      candidates.push_back({&entry, r, total});
+    if (total >= options_.threshold) candidates.push_back({&entry, r, total});
   });
   if (candidates.empty()) return;
 

@@ -192,6 +192,15 @@ TEST(FirstContactFilter, RemembersPairsAndKeepsItsFalsePositiveRate) {
   EXPECT_EQ(remembered, 100u);
 }
 
+TEST(FirstContactFilter, OneProbeAdmissionFilterKeepsItsRate) {
+  FirstContactFilter filter(200000, 0.05, 1);
+  EXPECT_EQ(filter.probes(), 1u);
+  std::size_t false_positives = 0;
+  for (std::uint64_t i = 0; i < 200000; ++i) false_positives += filter.test_and_set(mix64(i + 7));
+  EXPECT_LT(false_positives, 200000 * 0.05);
+  for (std::uint64_t i = 0; i < 200000; ++i) ASSERT_TRUE(filter.test_and_set(mix64(i + 7)));
+}
+
 TEST(HeavyHitters, KeepsTheDominantValues) {
   HeavyHitters<std::uint16_t, 4> hh;
   for (int i = 0; i < 1000; ++i) {
