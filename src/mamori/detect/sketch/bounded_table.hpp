@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "mamori/detect/sketch/huge_array.hpp"
 #include "mamori/detect/sketch/random.hpp"
 
 namespace mamori::detect::sketch {
@@ -102,15 +103,14 @@ class BoundedTable {
 
   void clear() noexcept {
     size_ = 0;
-    std::fill(index_.begin(), index_.end(), 0);
+    index_.fill_zero();
   }
   // Returns memory to the allocator (after an epoch's reset).
   void release() {
     clear();
     chunks_.clear();
     chunks_.shrink_to_fit();
-    index_.clear();
-    index_.shrink_to_fit();
+    index_.assign(0);
     mask_ = 0;
   }
 
@@ -144,7 +144,7 @@ class BoundedTable {
 
   void grow_index() {
     const std::size_t capacity = std::max<std::size_t>(64, index_.size() * 2);
-    index_.assign(capacity, 0);
+    index_.assign(capacity);
     mask_ = capacity - 1;
     for (std::size_t i = 0; i < size_; ++i) place(at(i).hash, i);
   }
@@ -193,7 +193,7 @@ class BoundedTable {
   }
 
   std::vector<std::unique_ptr<Entry[]>> chunks_;
-  std::vector<std::uint64_t> index_;
+  HugeArray<std::uint64_t> index_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
   std::size_t max_entries_;

@@ -28,12 +28,11 @@ FirstContactFilter::FirstContactFilter(std::size_t capacity, double fp_rate, uns
   probes_ = static_cast<unsigned>(k);
   line_mask_ = lines - 1;
   words_ = lines * kWordsPerLine;
-  storage_.assign(2 * words_ + kWordsPerLine, 0);
-  // Align both generations to a cache line so a key's probes touch one line.
-  auto* base = storage_.data();
-  const auto misalignment = reinterpret_cast<std::uintptr_t>(base) % 64;
-  current_ = base + (misalignment == 0 ? 0 : (64 - misalignment) / sizeof(std::uint64_t));
-  previous_ = current_ + words_;
+  // Cache-line aligned (HugeArray), so a key's probes touch one line.
+  generations_[0].assign(words_);
+  generations_[1].assign(words_);
+  current_ = generations_[0].data();
+  previous_ = generations_[1].data();
 }
 
 bool FirstContactFilter::test(const std::uint64_t* bits, std::size_t line, std::uint64_t positions) const noexcept {

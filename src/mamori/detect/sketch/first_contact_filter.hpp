@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "mamori/detect/sketch/huge_array.hpp"
+
 namespace mamori::detect::sketch {
 
 class FirstContactFilter {
@@ -38,14 +40,14 @@ class FirstContactFilter {
     __builtin_prefetch(previous_ + line);
   }
 
-  std::size_t memory_bytes() const noexcept { return storage_.size() * sizeof(std::uint64_t); }
+  std::size_t memory_bytes() const noexcept { return 2 * words_ * sizeof(std::uint64_t); }
   std::uint64_t rotations() const noexcept { return rotations_; }
   unsigned probes() const noexcept { return probes_; }
 
  private:
   static constexpr std::size_t kWordsPerLine = 8;  // 512 bits, one cache line
   bool test(const std::uint64_t* bits, std::size_t line, std::uint64_t positions) const noexcept;
-  std::vector<std::uint64_t> storage_;  // both generations, 64-byte aligned inside
+  HugeArray<std::uint64_t> generations_[2];
   std::uint64_t* current_ = nullptr;
   std::uint64_t* previous_ = nullptr;
   std::size_t words_ = 0;      // per generation
