@@ -164,6 +164,8 @@ void BeaconingDetector::flush_pending(PairState& s) {
     if (previous == UINT32_MAX || v > previous) previous = v;
   }
   s.bridge_ms = previous;
+  for (std::size_t i = 0; i < s.flushed_ms.size(); ++i)
+    s.flushed_ms[i] = s.pending_ms[s.pending_count - s.flushed_ms.size() + i];
   s.pending_count = 0;
 }
 
@@ -183,7 +185,7 @@ void BeaconingDetector::score(TimeNs now, bool all, std::vector<Finding>& out) {
   std::vector<Scored> candidates;
   std::array<double, kSample + kPending> intervals;
   std::array<double, kSample> sizes;
-  std::array<std::uint32_t, kPending> pending;
+  std::array<std::uint32_t, kPending + 4> pending;  // room for the flushed contacts too
   table_.for_each([&](Table::Entry& entry) {
     PairState& s = entry.value;
     if (!(all || s.dirty) || s.connections < options_.min_connections) return;
@@ -281,12 +283,16 @@ void BeaconingDetector::score(TimeNs now, bool all, std::vector<Finding>& out) {
       if (f.sample_peers.size() < 5) f.sample_peers.push_back(m->entry->key.client);
     }
     f.peers = g.members.size();
+    // The first contact and the latest few (from the open block, or the last flushed one).
     f.sample_times.push_back(ts.first_seen);
-    std::copy_n(ts.pending_ms.begin(), ts.pending_count, pending.begin());
-    std::sort(pending.begin(), pending.begin() + ts.pending_count);
-    for (std::size_t i = ts.pending_count > 5 ? ts.pending_count - 5u : 0u; i < ts.pending_count; ++i) {
+    std::size_t n = 0;
+    if (ts.bridge_ms != UINT32_MAX)
+      for (std::uint32_t v : ts.flushed_ms) pending[n++] = v;
+    for (std::uint8_t i = 0; i < ts.pending_count && n < pending.size(); ++i) pending[n++] = ts.pending_ms[i];
+    std::sort(pending.begin(), pending.begin() + n);
+    for (std::size_t i = n > 5 ? n - 5 : 0; i < n; ++i) {
       const TimeNs t = anchor_ + TimeNs{pending[i]} * kNsPerMs;
-      if (t != f.sample_times.back()) f.sample_times.push_back(t);
+      if (t > f.sample_times.back()) f.sample_times.push_back(t);
     }
     const double clients_total = clients_per_server[key];
     f.metrics = {{"score_ts", r.ts},

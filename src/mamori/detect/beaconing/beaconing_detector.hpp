@@ -69,6 +69,7 @@ class BeaconingDetector final : public Detector {
     bool ntp_shaped = true;
     std::uint8_t reported_score = 0;
     std::array<std::uint32_t, kPending> pending_ms{};  // contact times not yet turned into intervals
+    std::array<std::uint32_t, 4> flushed_ms{};  // the latest contacts of the last flushed block (evidence)
     sketch::Reservoir<std::uint32_t, kSample> intervals_ms;
     sketch::Reservoir<std::uint32_t, kSample> sizes;
     sketch::DoublingHistogram<kBuckets> histogram;

@@ -102,7 +102,9 @@ TEST(Beaconing, ReportsAJitteredBeaconWithASleepPeriod) {
   EXPECT_NEAR(metric(f, "interval_median_s"), 300, 20);
   EXPECT_NEAR(metric(f, "size_median_bytes"), 1500, 50);
   EXPECT_GE(metric(f, "buckets_seen"), 18);
-  EXPECT_GE(f.sample_times.size(), 2u);
+  ASSERT_GE(f.sample_times.size(), 5u);
+  EXPECT_GT(f.sample_times.back(), kT0 + seconds(23 * 3600));  // the latest contacts, after many flushed blocks
+  for (std::size_t i = 1; i < f.sample_times.size(); ++i) EXPECT_GT(f.sample_times[i], f.sample_times[i - 1]);
   EXPECT_GT(f.flows, 200u);
   // The first connection admits the pair (counted, not timed): first_seen is the second one.
   EXPECT_LE(f.first_seen, kT0 + seconds(11 + 300 * 1.15));
