@@ -7,7 +7,7 @@ namespace mamori::detect {
 
 void register_indicator(DetectorRegistry& registry);        // indicator/indicator_detector.cpp
 void register_long_connection(DetectorRegistry& registry);  // long_connection/long_connection_detector.cpp
-// Behavioural detectors, in their own folders.
+// Behavioural detectors, each in its own folder (beaconing/, fan_in/, scanning/, ddos/).
 void register_beaconing(DetectorRegistry& registry);
 void register_fan_in(DetectorRegistry& registry);
 void register_scanning(DetectorRegistry& registry);
