@@ -3,14 +3,15 @@
 # Idempotent: installs only what is missing. Used by run.sh and test.sh.
 #   scripts/setup.sh            build + run dependencies
 #   scripts/setup.sh --test     also the peers the tests drive (softflowd, nfdump, tshark, clang,
-#                               PostgreSQL 15 for the hub store's contract suite)
+#                               PostgreSQL 15 for the hub store's contract suite) and
+#                               python3-jsonschema (STIX and finding schema validation)
 set -euo pipefail
 
 want_test=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +32,7 @@ if [ "$want_test" = 1 ]; then
     clang libclang-rt-14-dev
     softflowd nfdump tshark
     postgresql-15 postgresql-client-15
+    python3-jsonschema
   )
 fi
 

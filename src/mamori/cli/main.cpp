@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   mamori::cli::register_hub_commands(commands);
   mamori::cli::register_org_commands(commands);
   mamori::cli::register_apikey_commands(commands);
+  mamori::cli::register_eval_commands(commands);
+  mamori::cli::register_detect_commands(commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

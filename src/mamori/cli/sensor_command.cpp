@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "mamori/cli/command.hpp"
+#include "mamori/cli/detect_hook.hpp"
 #include "mamori/cli/flow_options.hpp"
 #include "mamori/cli/live_summary.hpp"
 #include "mamori/cli/stop_signal.hpp"
@@ -33,6 +34,8 @@ struct SensorOptions {
   double seconds = 0;
   std::string port_file;
   bool summary = false;
+  bool detect = false;
+  std::string findings = "-";
 };
 
 // Everything a run needs, checked before the first flow is read.
@@ -106,8 +109,16 @@ int run_files(const SensorOptions& o, const std::vector<std::string>& files) {
   if (!source) return report_error(source.error().message);
   auto pan = select::CryptoPan::create(setup->key.bytes);
   if (!pan) return report_error(pan.error().message);
+  std::unique_ptr<SensorDetection> detection;
+  if (o.detect) {
+    auto d = SensorDetection::start(o.findings);
+    if (!d) return report_error(d.error().message);
+    detection = std::move(*d);
+  }
+  sensor::PipelineOptions options{o.actor, o.batch_records, static_cast<TimeNs>(o.batch_seconds * 1e9), {}};
+  if (detection) options.on_selected = [&](std::span<const FlowRecord> flows) { detection->add(flows); };
   sensor::SelectionPipeline pipeline(setup->policy, setup->countries, std::move(*pan), setup->ledger, *setup->writer,
-                                     {o.actor, o.batch_records, static_cast<TimeNs>(o.batch_seconds * 1e9), {}});
+                                     std::move(options));
   Status status = pipeline.start(now_ns());
   if (status) {
     status = source->for_each_batch([&](std::span<const FlowRecord> flows) -> Status {
@@ -117,7 +128,11 @@ int run_files(const SensorOptions& o, const std::vector<std::string>& files) {
     if (!status && status.error().code == Errc::exhausted && pipeline.stopped()) status = {};
   }
   source->report_anomalies(stderr);
-  return finish_run(pipeline, *setup, o, status);
+  const int code = finish_run(pipeline, *setup, o, status);
+  if (detection) {
+    if (auto s = detection->finish(); !s) return report_error(s.error().message);
+  }
+  return code;
 }
 
 int run_listen(const SensorOptions& o) {
@@ -138,8 +153,17 @@ int run_listen(const SensorOptions& o) {
   auto pan = select::CryptoPan::create(setup->key.bytes);
   if (!pan) return report_error(pan.error().message);
   LiveSummary live("mamori sensor run", 1.0);
+  std::unique_ptr<SensorDetection> detection;
+  if (o.detect) {
+    auto d = SensorDetection::start(o.findings);
+    if (!d) return report_error(d.error().message);
+    detection = std::move(*d);
+  }
   sensor::PipelineOptions options{o.actor, o.batch_records, static_cast<TimeNs>(o.batch_seconds * 1e9), {}};
-  if (o.summary) options.on_selected = [&live](std::span<const FlowRecord> flows) { live.add(flows); };
+  options.on_selected = [&live, &detection, summary = o.summary](std::span<const FlowRecord> flows) {
+    if (summary) live.add(flows);
+    if (detection) detection->add(flows);
+  };
   sensor::SelectionPipeline pipeline(setup->policy, setup->countries, std::move(*pan), setup->ledger, *setup->writer,
                                      std::move(options));
   install_stop_handlers();
@@ -175,7 +199,11 @@ int run_listen(const SensorOptions& o) {
                static_cast<unsigned long long>(collector->stats().datagrams),
                static_cast<unsigned long long>(collector->stats().kernel_drops),
                static_cast<unsigned long long>(decoder.anomalies().total()));
-  return finish_run(pipeline, *setup, o, status);
+  const int code = finish_run(pipeline, *setup, o, status);
+  if (detection) {
+    if (auto s = detection->finish(); !s) return report_error(s.error().message);
+  }
+  return code;
 }
 
 struct AuditOptions {
@@ -243,6 +271,8 @@ void register_sensor_commands(CommandSet& commands) {
     cmd.add_option("--seconds", o->seconds, "With --listen: stop after this many seconds");
     cmd.add_option("--port-file", o->port_file, "With --listen: write the bound port(s) here");
     cmd.add_flag("--summary", o->summary, "With --listen: a live summary on stderr (rates, selection, exporters)");
+    cmd.add_flag("--detect", o->detect, "Run the detection engine on the selected flows (docs/detectors.md)");
+    cmd.add_option("--findings", o->findings, "With --detect: findings as JSON lines to this file (default: stdout)");
   }
   {
     auto o = std::make_shared<AuditOptions>();

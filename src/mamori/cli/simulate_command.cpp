@@ -1,6 +1,8 @@
 // `mamori simulate traffic`: realistic carrier traffic from the background
-// model, written as flow records, a raw packet capture, or NetFlow/IPFIX
-// export datagrams (to a capture file or a live UDP collector).
+// model, optionally with labelled attacks and benign look-alikes planted in
+// it, written as flow records, a raw packet capture, or NetFlow/IPFIX export
+// datagrams (to a capture file or a live UDP collector), plus the labels
+// file the evaluation harness scores detectors against.
 #include <unistd.h>
 
 #include <chrono>
@@ -11,10 +13,14 @@
 #include <fmt/format.h>
 
 #include "mamori/cli/command.hpp"
+#include "mamori/core/output_file.hpp"
 #include "mamori/flow/capture/pcap_writer.hpp"
 #include "mamori/flow/encode/export_sink.hpp"
 #include "mamori/flow/encode/flow_encoder.hpp"
 #include "mamori/flow/output/flow_writer.hpp"
+#include "mamori/flow/simulate/attacks/catalog.hpp"
+#include "mamori/flow/simulate/attacks/ground_truth.hpp"
+#include "mamori/flow/simulate/attacks/scenario.hpp"
 #include "mamori/flow/simulate/background_traffic.hpp"
 #include "mamori/flow/simulate/packet_synthesizer.hpp"
 
@@ -53,7 +59,46 @@ struct TrafficOptions {
   std::uint32_t template_refresh = 20;
   std::uint16_t collector_port = 0;
   std::string truth;
+  std::string attacks;
+  double intensity = 1.0;
+  std::string labels;
+  std::string scenario;
+  // Options a scenario fixes: giving one with --scenario is an error.
+  std::vector<CLI::Option*> fixed_by_scenario;
 };
+
+// Applies `--scenario NAME` to the options, refusing options it fixes.
+Status apply_scenario(TrafficOptions& o) {
+  if (o.scenario.empty()) return {};
+  auto scenario = flow::sim::attacks::find_scenario(o.scenario);
+  if (!scenario) return tl::unexpected(scenario.error());
+  for (const CLI::Option* opt : o.fixed_by_scenario) {
+    if (opt->count() > 0) {
+      return fail(Errc::invalid_argument, "--scenario {} fixes {}; leave it out", o.scenario, opt->get_name());
+    }
+  }
+  o.start = std::string(scenario->start);
+  o.duration = fmt::format("{}s", scenario->duration / kNsPerSecond);
+  o.rate = scenario->flows_per_second;
+  o.subscribers = scenario->subscribers;
+  o.servers = scenario->servers;
+  o.intensity = scenario->intensity;
+  o.attacks.clear();
+  for (auto kind : scenario->plants) {
+    if (!o.attacks.empty()) o.attacks += ',';
+    o.attacks += flow::sim::attacks::plant_name(kind);
+  }
+  return {};
+}
+
+Status write_labels(const std::string& path, const flow::sim::attacks::GroundTruth& truth) {
+  auto file = OutputFile::open(path);
+  if (!file) return tl::unexpected(file.error());
+  if (!file->append(flow::sim::attacks::format_label_csv(truth.rows()))) {
+    return fail(Errc::io_error, "{}: {}", path, file->error());
+  }
+  return file->close();
+}
 
 enum class OutKind { flows, capture, exports };
 
@@ -237,7 +282,18 @@ std::string human_bytes(double bytes) {
   return unit == 0 ? fmt::format("{:.0f} {}", bytes, kUnits[unit]) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
 }
 
-int run_traffic(const TrafficOptions& o) {
+int run_traffic(TrafficOptions& o) {
+  if (auto ok = apply_scenario(o); !ok) return report_error(ok.error().message, 2);
+  if (!(o.intensity > 0.0 && o.intensity <= 100.0)) return report_error("--attack-intensity must be in (0, 100]", 2);
+  std::vector<flow::sim::attacks::PlantKind> plants;
+  if (!o.attacks.empty()) {
+    auto parsed = flow::sim::attacks::parse_plant_list(o.attacks);
+    if (!parsed) return report_error(fmt::format("--attacks: {}", parsed.error().message), 2);
+    plants = std::move(*parsed);
+  }
+  if (o.labels == "-" && flow::parse_flow_format(o.out) && (o.path.empty() || o.path == "-")) {
+    return report_error("--labels - and the flows would share standard output; give one of them a file", 2);
+  }
   auto start = parse_rfc3339(o.start);
   if (!start) return report_error(fmt::format("--start: {}", start.error().message), 2);
   std::string duration_text = o.duration;
@@ -281,7 +337,23 @@ int run_traffic(const TrafficOptions& o) {
   limits.end_ns = duration == kNever || *start + duration < *start ? kNever : *start + duration;
   if (o.flows != 0) limits.max_flows = o.flows;
   flow::sim::TrafficMix mix(limits);
-  mix.add(std::move(*model));
+  flow::sim::attacks::GroundTruth ground_truth;
+  if (!plants.empty()) {
+    // Campaigns are placed within the run; an open-ended run places them in its first hour.
+    const TimeNs horizon = duration == kNever ? 3600 * kNsPerSecond : duration;
+    flow::sim::attacks::AttackEnvironment env(**model, config, horizon, o.intensity);
+    auto planting = flow::sim::attacks::plant(plants, env);
+    if (!planting) return report_error(planting.error().message, 2);
+    for (const auto& instance : planting->instances) {
+      if (auto ok = ground_truth.declare(instance); !ok) return report_error(ok.error().message);
+    }
+    mix.add(std::move(*model));
+    for (auto& source : planting->sources) mix.add(std::move(source));
+  } else {
+    mix.add(std::move(*model));
+  }
+  std::vector<FlowRecord> planted_flows;
+  std::vector<flow::sim::FlowLabel> planted_labels;
 
   using Clock = std::chrono::steady_clock;
   const auto began = Clock::now();
@@ -321,6 +393,19 @@ int run_traffic(const TrafficOptions& o) {
       packets += f.packets;
       bytes += f.bytes;
     }
+    if (!plants.empty()) {
+      // The labels describe what the output carries (netflow5 has no IPv6).
+      planted_flows.clear();
+      planted_labels.clear();
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch.labels[i] == flow::sim::kBackgroundLabel) continue;
+        if (auto c = (*output)->as_carried(batch.flows[i])) {
+          planted_flows.push_back(*c);
+          planted_labels.push_back(batch.labels[i]);
+        }
+      }
+      ground_truth.observe(planted_flows, planted_labels);
+    }
     flows += batch.flows.size();
     if (truth) {
       carried.clear();
@@ -342,11 +427,19 @@ int run_traffic(const TrafficOptions& o) {
   if (truth) {
     if (auto ok = truth->finish(); !ok) return report_error(ok.error().message);
   }
+  if (!o.labels.empty()) {
+    if (auto ok = write_labels(o.labels, ground_truth); !ok) return report_error(ok.error().message);
+  }
+  std::string planted_note;
+  if (!plants.empty()) {
+    planted_note = fmt::format(", {} planted flows ({} labelled endpoints)", ground_truth.planted_flows(),
+                               ground_truth.rows().size());
+  }
   const double elapsed = std::chrono::duration<double>(Clock::now() - began).count();
   if (o.progress && progress_tty) std::fputc('\n', stderr);
-  std::fprintf(stderr, "mamori: simulated %llu flows (%.1f%% IPv6, %llu packets, %s of traffic) -> %s in %.2f s (%.0f flows/s)\n",
+  std::fprintf(stderr, "mamori: simulated %llu flows (%.1f%% IPv6, %llu packets, %s of traffic%s) -> %s in %.2f s (%.0f flows/s)\n",
                static_cast<unsigned long long>(flows), flows ? 100.0 * static_cast<double>(v6) / static_cast<double>(flows) : 0.0,
-               static_cast<unsigned long long>(packets), human_bytes(static_cast<double>(bytes)).c_str(),
+               static_cast<unsigned long long>(packets), human_bytes(static_cast<double>(bytes)).c_str(), planted_note.c_str(),
                (*output)->summary().c_str(), elapsed, elapsed > 0 ? static_cast<double>(flows) / elapsed : 0.0);
   return 0;
 }
@@ -369,23 +462,45 @@ void register_simulate_commands(CommandSet& commands) {
   traffic.add_option("--to", o->to, "Send export datagrams to a collector, e.g. udp://127.0.0.1:4739 (udp://:4739 = this host)");
   traffic.add_option("--seed", o->seed, "Random seed: the same seed and options give the same traffic")
       ->capture_default_str();
-  traffic.add_option("--subscribers", o->subscribers, "Subscribers (domestic access-network customers)")
-      ->capture_default_str();
-  traffic.add_option("--servers", o->servers, "Servers, domestic and foreign (at least 16)")->capture_default_str();
-  traffic.add_option("--rate", o->rate, "Mean flow records per second over a day (the diurnal curve varies it)")
-      ->capture_default_str();
-  traffic.add_option("--start", o->start, "Simulated time of the first flow (RFC 3339)")->capture_default_str();
-  traffic.add_option("--duration", o->duration,
-                     "Simulated time span, e.g. 30s, 10m, 24h (default 1m, or unlimited when --flows is given)");
+  auto& fixed = o->fixed_by_scenario;
+  fixed.push_back(traffic.add_option("--subscribers", o->subscribers, "Subscribers (domestic access-network customers)")
+                      ->capture_default_str());
+  fixed.push_back(
+      traffic.add_option("--servers", o->servers, "Servers, domestic and foreign (at least 16)")->capture_default_str());
+  fixed.push_back(
+      traffic.add_option("--rate", o->rate, "Mean flow records per second over a day (the diurnal curve varies it)")
+          ->capture_default_str());
+  fixed.push_back(
+      traffic.add_option("--start", o->start, "Simulated time of the first flow (RFC 3339)")->capture_default_str());
+  fixed.push_back(traffic.add_option(
+      "--duration", o->duration, "Simulated time span, e.g. 30s, 10m, 24h (default 1m, or unlimited when --flows is given)"));
   traffic.add_option("--flows", o->flows, "Stop after this many flow records");
-  traffic.add_option("--ipv6-share", o->ipv6_share, "Share of sessions over IPv6 (0..1)")->capture_default_str();
-  traffic.add_option("--diurnal", o->diurnal,
-                     "Day/night swing of the rate: 0 = flat, 0.6 = night trough at 40% and afternoon peak at 160% of "
-                     "the mean (trough 04:30 JST)")
-      ->capture_default_str();
-  traffic.add_option("--active-timeout", o->active_timeout,
-                     "Split longer sessions into records of at most this length, as a router does (0 = never)")
-      ->capture_default_str();
+  fixed.push_back(
+      traffic.add_option("--ipv6-share", o->ipv6_share, "Share of sessions over IPv6 (0..1)")->capture_default_str());
+  fixed.push_back(traffic
+                      .add_option("--diurnal", o->diurnal,
+                                  "Day/night swing of the rate: 0 = flat, 0.6 = night trough at 40% and afternoon peak "
+                                  "at 160% of the mean (trough 04:30 JST)")
+                      ->capture_default_str());
+  fixed.push_back(traffic
+                      .add_option("--active-timeout", o->active_timeout,
+                                  "Split longer sessions into records of at most this length, as a router does (0 = never)")
+                      ->capture_default_str());
+  fixed.push_back(traffic.add_option(
+      "--attacks", o->attacks,
+      "Plant labelled attacks and benign look-alikes: a comma list of beacon, fanin, scan, bruteforce, reflection, "
+      "controller, benign_ntp, benign_update, benign_cdn, benign_push, benign_dns, or the groups attacks, benign, all"));
+  fixed.push_back(traffic
+                      .add_option("--attack-intensity", o->intensity,
+                                  "Scale planted attack volume: probe and attempt rates, botnet and reflector counts "
+                                  "(beacon periods stay)")
+                      ->capture_default_str());
+  traffic.add_option("--labels", o->labels,
+                     "Write the ground truth as CSV: one row per planted endpoint "
+                     "(attack,endpoint,role,ports,proto,start,end,label,peers; docs/evaluation.md)");
+  traffic.add_option("--scenario", o->scenario,
+                     "A fixed, documented scenario: 'standard' = 1 h at 2,000 flows/s with every attack and look-alike "
+                     "(the one CI evaluates detectors on)");
   traffic.add_option("--mtu", o->mtu, "Largest export datagram (UDP payload bytes)")->capture_default_str();
   traffic.add_option("--observation-domain", o->domain, "IPFIX observation domain / v9 source ID / v5 engine ID")
       ->capture_default_str();
@@ -412,6 +527,8 @@ void register_simulate_commands(CommandSet& commands) {
       "  mamori simulate traffic --out ipfix -o export.pcap --flows 100000\n"
       "  mamori simulate traffic --out netflow9 --to udp://127.0.0.1:2055 --pace --rate 500\n"
       "  mamori simulate traffic --out pcap -o traffic.pcap --duration 1m --rate 200 --truth truth.csv\n"
+      "  mamori simulate traffic --out mflow -o flows.mflow --attacks beacon,scan,benign --duration 2h --labels labels.csv\n"
+      "  mamori simulate traffic --scenario standard --out mflow -o standard.mflow --labels labels.csv\n"
       "Flows are unidirectional records (request and response each) with times on whole milliseconds.\n"
       "A one-line summary goes to standard error at the end.");
 }

@@ -48,22 +48,36 @@ class Detector {
  public:
   virtual ~Detector() = default;
   virtual std::string_view name() const noexcept = 0;
-  // Feeds a batch of oriented flows.
+  // Feeds a batch of oriented flows. The events and the records they point to
+  // live only for the call: keep values, never pointers.
   virtual void observe(std::span<const FlowEvent> events) = 0;
   // Appends findings that are ready at flow time `now`; `final` at end of input.
   virtual void emit(TimeNs now, bool final, std::vector<Finding>& out) = 0;
   virtual std::size_t tracked() const noexcept = 0;       // keys held now
   virtual std::size_t memory_bytes() const noexcept = 0;  // state held now
+  // Keys dropped to stay within DetectorLimits::max_tracked since the start.
+  virtual std::uint64_t evicted() const noexcept { return 0; }
+  // One line about what the detector was built with, for the operator
+  // (e.g. how many indicators loaded and how many were skipped); may be empty.
+  virtual std::string status() const { return {}; }
 };
 
 using DetectorFactory =
     std::function<Result<std::unique_ptr<Detector>>(const DetectorOptions& options, const DetectorLimits& limits)>;
+
+// One documented option of a detector, for `mamori detect --list` and docs.
+struct DetectorParameter {
+  std::string key;
+  std::string default_value;  // as it would be written in a config file
+  std::string description;
+};
 
 struct DetectorInfo {
   std::string name;
   std::string description;
   DetectorFactory factory;
   bool enabled_by_default = true;
+  std::vector<DetectorParameter> parameters = {};  // defaulted: older aggregate initialisers stay valid
 };
 
 class DetectorRegistry {

@@ -47,6 +47,8 @@ struct Finding {
   std::vector<TimeNs> sample_times;        // a few contact times
   std::vector<std::pair<std::string, double>> metrics;  // detector-specific evidence, e.g. {"ts_skew", 0.02}
   std::string summary;                     // one line for a human
+  // Textual evidence that is not a number, e.g. {"indicator_id", "indicator--…"}, {"tlp", "amber"}.
+  std::vector<std::pair<std::string, std::string>> attributes = {};
 };
 
 }  // namespace mamori::detect

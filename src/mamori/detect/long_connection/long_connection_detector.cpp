@@ -1,0 +1,202 @@
+#include "mamori/detect/long_connection/long_connection_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "mamori/detect/builtin.hpp"
+#include "mamori/detect/evidence.hpp"
+
+namespace mamori::detect {
+
+Result<LongConnectionOptions> LongConnectionOptions::from(const DetectorOptions& o) {
+  LongConnectionOptions out;
+  auto min_duration = o.duration("min_duration", out.min_duration);
+  if (!min_duration) return tl::unexpected(min_duration.error());
+  auto max_rate = o.number("max_bytes_per_second", out.max_bytes_per_second);
+  if (!max_rate) return tl::unexpected(max_rate.error());
+  auto gap = o.duration("gap", out.gap);
+  if (!gap) return tl::unexpected(gap.error());
+  auto split_gap = o.duration("split_gap", out.split_gap);
+  if (!split_gap) return tl::unexpected(split_gap.error());
+  auto min_flows = o.count("min_flows", out.min_flows);
+  if (!min_flows) return tl::unexpected(min_flows.error());
+  if (*min_duration == 0) return fail(Errc::invalid_argument, "min_duration must be positive");
+  if (!(*max_rate > 0)) return fail(Errc::invalid_argument, "max_bytes_per_second must be positive");
+  out.min_duration = *min_duration;
+  out.max_bytes_per_second = *max_rate;
+  out.gap = *gap;
+  out.split_gap = *split_gap;
+  out.min_flows = *min_flows;
+  return out;
+}
+
+LongConnectionDetector::LongConnectionDetector(const LongConnectionOptions& options, const DetectorLimits& limits)
+    : options_(options), pairs_(limits.max_tracked) {}
+
+namespace {
+
+bool tracked_flow(const FlowEvent& e) noexcept {
+  // Only pairs with a foreign end matter; ICMP has no sessions to hold open.
+  return (e.initiator_foreign || e.responder_foreign) && !flow::is_icmp(e.flow->proto);
+}
+
+LongConnectionDetector::PairKey key_of(const FlowEvent& e) noexcept {
+  return {e.initiator, e.responder, e.responder_port, e.flow->proto, e.responder_foreign};
+}
+
+}  // namespace
+
+void LongConnectionDetector::observe(std::span<const FlowEvent> events) {
+  // The pair table is far larger than the caches: fetch the bucket of the
+  // flow 8 ahead and the node of the flow 4 ahead while this one is handled.
+  constexpr std::size_t kBucketAhead = 8, kNodeAhead = 4;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i + kBucketAhead < events.size() && tracked_flow(events[i + kBucketAhead])) {
+      pairs_.prefetch(key_of(events[i + kBucketAhead]), 0);
+    }
+    if (i + kNodeAhead < events.size() && tracked_flow(events[i + kNodeAhead])) {
+      pairs_.prefetch(key_of(events[i + kNodeAhead]), 1);
+    }
+    const FlowEvent& e = events[i];
+    if (!tracked_flow(e)) continue;
+    const flow::FlowRecord& f = *e.flow;
+    const PairKey key = key_of(e);
+    bool inserted = false;
+    PairState& s = pairs_.find_or_insert(key, inserted, [](const PairKey&, PairState&) {});
+    const TimeNs start = f.start_ns;
+    const TimeNs end = std::max(f.end_ns, f.start_ns);
+    if (inserted) {
+      s.first = start;
+      s.last = end;
+      s.run_start = start;
+      s.run_end = end;
+    } else {
+      const TimeNs gap = e.initiator_port == s.client_port ? options_.split_gap : options_.gap;
+      if (start <= s.run_end + gap && end + gap >= s.run_start) {
+        s.run_start = std::min(s.run_start, start);
+        s.run_end = std::max(s.run_end, end);
+      } else if (start > s.run_end) {
+        s.covered += s.run_end - s.run_start;
+        s.run_start = start;
+        s.run_end = end;
+      } else {
+        // A late record before the current span: counted on its own (it may overlap an
+        // earlier closed span, which overstates by at most that record).
+        s.covered += end - start;
+      }
+      s.first = std::min(s.first, start);
+      s.last = std::max(s.last, end);
+    }
+    s.client_port = e.initiator_port;
+    ++s.flows;
+    s.packets += f.packets;
+    s.bytes += f.bytes;
+    if (end > start) {
+      const double rate = static_cast<double>(f.bytes) * 1e9 / static_cast<double>(end - start);
+      ++s.rated;
+      const double delta = rate - s.rate_mean;
+      s.rate_mean += delta / static_cast<double>(s.rated);
+      s.rate_m2 += delta * (rate - s.rate_mean);
+    }
+    s.dirty = true;
+  }
+}
+
+namespace {
+
+struct EndpointReport {
+  Finding finding;
+  bool any_dirty = false;
+  double best_duration = 0, best_cv = 0, best_rate = 0, total_duration = 0;
+  std::uint64_t pairs = 0;
+};
+
+}  // namespace
+
+void LongConnectionDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
+  // One finding per foreign endpoint, over all its qualifying pairs (a later
+  // report replaces an earlier one, so each report carries the whole picture).
+  std::map<IpAddress, EndpointReport> reports;
+  pairs_.for_each([&](const PairKey& k, PairState& s) {
+    const TimeNs duration = s.duration();
+    if (duration < options_.min_duration || s.flows < options_.min_flows) return;
+    const double seconds = static_cast<double>(duration) / 1e9;
+    const double rate = static_cast<double>(s.bytes) / seconds;
+    if (rate > options_.max_bytes_per_second) return;
+    const IpAddress endpoint = k.responder_foreign ? k.responder : k.initiator;
+    const IpAddress peer = k.responder_foreign ? k.initiator : k.responder;
+    EndpointReport& r = reports[endpoint];
+    r.any_dirty = r.any_dirty || s.dirty;
+    s.dirty = false;
+    Finding& f = r.finding;
+    if (r.pairs == 0) {
+      f.kind = FindingKind::long_connection;
+      f.detector = "long_connection";
+      f.endpoint = endpoint;
+      f.role = k.responder_foreign ? "c2_server" : "remote_client";
+      f.proto = k.proto;
+      f.first_seen = s.first;
+    }
+    ++r.pairs;
+    f.first_seen = std::min(f.first_seen, s.first);
+    f.last_seen = std::max(f.last_seen, s.last);
+    f.flows += s.flows;
+    f.packets += s.packets;
+    f.bytes += s.bytes;
+    if (std::find(f.ports.begin(), f.ports.end(), k.port) == f.ports.end() && f.ports.size() < Evidence::kSamples) {
+      f.ports.push_back(k.port);
+    }
+    if (f.sample_peers.size() < Evidence::kSamples) f.sample_peers.push_back(peer);
+    if (f.sample_times.size() < Evidence::kSamples) f.sample_times.push_back(s.first);
+    const double cv = s.rated > 1 && s.rate_mean > 0
+                          ? std::sqrt(s.rate_m2 / static_cast<double>(s.rated - 1)) / s.rate_mean
+                          : 0.0;
+    r.total_duration += seconds;
+    if (seconds > r.best_duration) {
+      r.best_duration = seconds;
+      r.best_cv = cv;
+      r.best_rate = rate;
+    }
+  });
+  const double min_hours = static_cast<double>(options_.min_duration) / 3.6e12;
+  for (auto& [endpoint, r] : reports) {
+    if (!r.any_dirty) continue;
+    Finding& f = r.finding;
+    f.peers = r.pairs;
+    std::sort(f.ports.begin(), f.ports.end());
+    std::sort(f.sample_times.begin(), f.sample_times.end());
+    const double hours = r.best_duration / 3600.0;
+    // 40 at the threshold, +30 by a day of contact (log scale), +30 for a perfectly steady rate.
+    const double length = std::clamp(std::log2(hours / min_hours) / std::log2(std::max(24.0 / min_hours, 2.0)), 0.0, 1.0);
+    const double steady = 1.0 - std::min(r.best_cv, 1.0);
+    f.score = std::clamp(40.0 + 30.0 * length + 30.0 * steady, 0.0, 100.0);
+    f.metrics = {{"duration_s", r.best_duration},
+                 {"total_duration_s", r.total_duration},
+                 {"bytes_per_s", r.best_rate},
+                 {"rate_cv", r.best_cv},
+                 {"pairs", static_cast<double>(r.pairs)}};
+    f.summary = fmt::format("{} held {} long low-volume connection(s); longest {:.1f} h at {:.1f} B/s (rate CV {:.2f})",
+                            endpoint.to_string(), r.pairs, hours, r.best_rate, r.best_cv);
+    out.push_back(std::move(f));
+  }
+}
+
+void register_long_connection(DetectorRegistry& registry) {
+  registry.add(DetectorInfo{
+      "long_connection",
+      "Long-lived, low-volume connections to or from a foreign endpoint (interactive C2, held-open channels)",
+      [](const DetectorOptions& options, const DetectorLimits& limits) -> Result<std::unique_ptr<Detector>> {
+        auto o = LongConnectionOptions::from(options);
+        if (!o) return tl::unexpected(o.error());
+        return std::unique_ptr<Detector>(std::make_unique<LongConnectionDetector>(*o, limits));
+      },
+      true,
+      {{"min_duration", "1h", "joined contact time of a pair before it reports"},
+       {"max_bytes_per_second", "1000", "mean throughput over that time must stay below this"},
+       {"gap", "5s", "gap bridged between any two records of a pair"},
+       {"split_gap", "5m", "gap bridged between records of the same session (same client port), e.g. active-timeout splits"},
+       {"min_flows", "1", "records a pair needs before it reports"}}});
+}
+
+}  // namespace mamori::detect

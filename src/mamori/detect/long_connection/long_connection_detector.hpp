@@ -1,0 +1,72 @@
+#pragma once
+// Long-lived, low-volume connections: a (initiator, responder, responder
+// port, protocol) pair in contact for a long time while moving little data,
+// as interactive C2 sessions, reverse shells and implants holding a channel
+// open do. Duration is the union of the pair's flow spans: records of one
+// session cut by an exporter's active timeout are joined across a gap of up
+// to `split_gap` when they keep the same client port (same session), others
+// only across `gap`. Score grows with duration and with how constant the
+// throughput of the records is.
+//
+// State is one entry per pair, within max_tracked; pairs live in the worker
+// of their foreign endpoint (the flow's shard key), and findings name it.
+#include "mamori/detect/bounded_table.hpp"
+#include "mamori/detect/detector.hpp"
+
+namespace mamori::detect {
+
+struct LongConnectionOptions {
+  TimeNs min_duration = 3600 * kNsPerSecond;
+  double max_bytes_per_second = 1000;  // mean over the whole duration
+  TimeNs gap = 5 * kNsPerSecond;        // bridged between any two records of the pair
+  TimeNs split_gap = 300 * kNsPerSecond;  // bridged between records with the same client port
+  std::uint64_t min_flows = 1;
+
+  static Result<LongConnectionOptions> from(const DetectorOptions& options);
+};
+
+class LongConnectionDetector final : public Detector {
+ public:
+  LongConnectionDetector(const LongConnectionOptions& options, const DetectorLimits& limits);
+
+  std::string_view name() const noexcept override { return "long_connection"; }
+  void observe(std::span<const FlowEvent> events) override;
+  void emit(TimeNs now, bool final, std::vector<Finding>& out) override;
+  std::size_t tracked() const noexcept override { return pairs_.size(); }
+  std::size_t memory_bytes() const noexcept override { return pairs_.memory_bytes(); }
+  std::uint64_t evicted() const noexcept override { return pairs_.evictions(); }
+
+  struct PairKey {
+    IpAddress initiator, responder;
+    std::uint16_t port = 0;
+    std::uint8_t proto = 0;
+    bool responder_foreign = true;  // which end the finding names
+    friend bool operator==(const PairKey& a, const PairKey& b) noexcept {
+      return a.initiator == b.initiator && a.responder == b.responder && a.port == b.port && a.proto == b.proto;
+    }
+  };
+  struct PairKeyHash {
+    std::size_t operator()(const PairKey& k) const noexcept {
+      return IpAddressHash{}(k.responder) ^ (IpAddressHash{}(k.initiator) * 0x9e3779b97f4a7c15ULL) ^
+             (static_cast<std::size_t>(k.port) << 8 | k.proto) * 0xff51afd7ed558ccdULL;
+    }
+  };
+  struct PairState {
+    TimeNs first = 0, last = 0;        // earliest start, latest end
+    TimeNs run_start = 0, run_end = 0;  // the current joined span
+    TimeNs covered = 0;                // closed spans, summed
+    std::uint64_t flows = 0, packets = 0, bytes = 0;
+    double rate_mean = 0, rate_m2 = 0;  // Welford over per-record bytes/s
+    std::uint64_t rated = 0;
+    std::uint16_t client_port = 0;
+    bool dirty = false;
+
+    TimeNs duration() const noexcept { return covered + (run_end - run_start); }
+  };
+
+ private:
+  LongConnectionOptions options_;
+  BoundedTable<PairKey, PairState, PairKeyHash> pairs_;
+};
+
+}  // namespace mamori::detect
