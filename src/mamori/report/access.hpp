@@ -27,6 +27,7 @@
 
 #include "mamori/core/result.hpp"
 #include "mamori/core/time.hpp"
+#include "mamori/report/fanout.hpp"
 #include "mamori/report/model.hpp"
 #include "mamori/report/tlp.hpp"
 
@@ -81,7 +82,13 @@ struct ReportAccessInfo {
   std::string reporter_organisation;
   Handling handling;
   std::vector<std::string> recipient_organisations;  // from fan-out, national agency included
+  // Recipients that see the reporter's identity despite anonymity
+  // (Recipient::sees_reporter_identity).
+  std::vector<std::string> identity_visible_organisations;
 };
+
+// The access facts of a fanned-out report: its recipients are those of the deliveries.
+ReportAccessInfo make_access_info(const Report& report, std::span<const Delivery> deliveries);
 
 struct AccessRequest {
   Reader reader;
