@@ -407,7 +407,9 @@ class Scanner {
         if (auto a = IpAddress::parse(p)) address(*a, {}, offset, end);
       return;
     }
-    if (p.find('.') == std::string_view::npos) return;
+    // Without a dot this is no host name, unless IDNA mapping may still make one
+    // (the ideographic full stop U+3002 and its variants are label separators).
+    if (p.find('.') == std::string_view::npos && !allow_unicode) return;
     domain(p, offset, allow_unicode);
   }
 
