@@ -85,6 +85,8 @@ struct Hit {
   std::string value;
   std::size_t begin;
   std::size_t end;
+  // A domain only by syntax, ending like a file name: kept only if written defanged.
+  bool file_like = false;
 };
 
 struct HostResult {
@@ -204,7 +206,7 @@ bool starts_with_scheme(std::string_view text, std::size_t i) {
   return l.starts_with("http://") || l.starts_with("https://") || l.starts_with("ftp://");
 }
 
-// Finds indicators in text (already refanged) and reports them through `emit`.
+// Finds indicators in text (already refanged) and appends them to `hits`.
 class Scanner {
  public:
   Scanner(std::string_view text, const ExtractOptions& options, std::vector<Hit>& hits)
@@ -422,8 +424,7 @@ class Scanner {
       if (!suffix.empty() && d->size() >= suffix.size() && d->ends_with(suffix)) return;
     // Whether a defanged dot overrides this is decided by the caller, which knows the source.
     const bool looks_like_file = has_file_extension_suffix(*d);
-    hits_.push_back(Hit{IndicatorType::domain, std::move(*d), offset, offset + p.size()});
-    if (looks_like_file) file_like_.push_back(hits_.size() - 1);
+    hits_.push_back(Hit{IndicatorType::domain, std::move(*d), offset, offset + p.size(), looks_like_file});
   }
 
   void email(std::string_view p, std::size_t offset, bool allow_unicode) {
@@ -448,10 +449,6 @@ class Scanner {
   std::string_view text_;
   const ExtractOptions& options_;
   std::vector<Hit>& hits_;
-
- public:
-  // Hits that are domains only by syntax and end like a file name.
-  std::vector<std::size_t> file_like_;
 };
 
 std::uint64_t type_tag(IndicatorType t) { return static_cast<std::uint64_t>(t); }
@@ -496,17 +493,14 @@ void scan_into(std::string_view input, std::string_view field, const ExtractOpti
   if (whole_value) done = scanner.whole(r.text, 0);
   if (!done) {
     hits.clear();
-    scanner.file_like_.clear();
     scanner.run();
   }
-  for (std::size_t k = 0; k < hits.size(); ++k) {
-    Hit& h = hits[k];
+  for (Hit& h : hits) {
     bool defanged = false;
     for (std::size_t i = h.begin; i < h.end && i < r.rewritten.size(); ++i) defanged = defanged || r.rewritten[i];
     // A name ending like a file is kept only when the reporter marked it as a
     // host by defanging it (evil[.]zip).
-    if (std::find(scanner.file_like_.begin(), scanner.file_like_.end(), k) != scanner.file_like_.end() && !defanged)
-      continue;
+    if (h.file_like && !defanged) continue;
     const std::uint32_t o_begin = r.origin[h.begin];
     std::uint32_t o_end = r.origin[h.end];
     if (h.end > h.begin && o_end <= r.origin[h.end - 1]) o_end = r.origin[h.end - 1] + 1;
