@@ -136,6 +136,8 @@ AccessDecision decide_access(const AccessPolicy& policy, const ReportAccessInfo&
     return refuse(fmt::format("role '{}' may not read for purpose '{}'", reader_role_name(reader.role), p->id));
   if (!report.handling.permitted_purposes.empty() && !contains(report.handling.permitted_purposes, p->id))
     return refuse(fmt::format("the reporter has not permitted purpose '{}' for this report", p->id));
+  if (p->passes_on && !report.handling.share_indicators)
+    return refuse(fmt::format("the reporter does not allow this report's indicators to be passed on (purpose '{}')", p->id));
   if (static_cast<int>(tlp) > static_cast<int>(p->max_tlp))
     return refuse(fmt::format("purpose '{}' may read up to TLP:{}; this report is TLP:{}", p->id, tlp_name(p->max_tlp),
                               tlp_name(tlp)));

@@ -7,7 +7,8 @@
 //   1. the purpose is not one the platform forbids (sanctions or enforcement
 //      against the reporter, commercial use, ...) and is on the allowed list;
 //   2. the reader's role may use that purpose;
-//   3. the reporter's handling permits the purpose;
+//   3. the reporter's handling permits the purpose (and, for purposes that
+//      pass indicators on, share_indicators);
 //   4. TLP: CLEAR and GREEN reach every registered organisation; AMBER and
 //      AMBER+STRICT only the report's recipients (the national agency and the
 //      organisations it fanned out to); RED only recipients whose readers
@@ -45,6 +46,9 @@ struct AccessPurpose {
   // Oversight reads every report whatever its recipients (the oversight body
   // inspects how reports were handled); clearance still applies.
   bool any_audience = false;
+  // The purpose passes the report's indicators on to other organisations
+  // (early warning): refused when the reporter turned share_indicators off.
+  bool passes_on = false;
 
   friend bool operator==(const AccessPurpose&, const AccessPurpose&) = default;
 };

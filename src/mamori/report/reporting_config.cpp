@@ -345,6 +345,9 @@ Status read_access(Table& root, AccessPolicy& policy) {
     auto any = p.boolean("any_audience", false);
     if (!any) return tl::unexpected(any.error());
     purpose.any_audience = *any;
+    auto passes_on = p.boolean("passes_on", false);
+    if (!passes_on) return tl::unexpected(passes_on.error());
+    purpose.passes_on = *passes_on;
     if (auto ok = p.finish(); !ok) return ok;
     policy.purposes.push_back(std::move(purpose));
   }

@@ -251,7 +251,9 @@ when.service_impact = ["unknown", "none", "degraded"]
 # Access: every read of a report by anyone but the reporter declares one of
 # these purposes. roles: operator, analyst, carrier, overseer, admin, vendor.
 # max_tlp: the most restricted TLP the purpose may read. any_audience: may read
-# reports beyond their recipients (oversight only).
+# reports beyond their recipients (oversight only). passes_on: the purpose
+# passes indicators to other organisations, which a reporter can refuse
+# (handling.share_indicators = false).
 
 [access.min_clearance]
 CLEAR = 0
@@ -278,6 +280,7 @@ description = "Warning other organisations whose assets match the report's indic
 roles = ["analyst"]
 # Passing information on is what AMBER+STRICT and RED rule out.
 max_tlp = "AMBER"
+passes_on = true
 
 [[access.purpose]]
 id = "statistics"

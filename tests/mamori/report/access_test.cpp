@@ -107,6 +107,16 @@ TEST(Access, TlpLimitsTheAudience) {
                   .identity_visible);
 }
 
+TEST(Access, EarlyWarningRespectsTheReportersShareIndicatorsChoice) {
+  ReportAccessInfo info = lockbit(Tlp::amber);
+  EXPECT_TRUE(decide(info, request("jp.ncs", ReaderRole::analyst, "early_warning")).allowed);
+  info.handling.share_indicators = false;
+  expect_refused(decide(info, request("jp.ncs", ReaderRole::analyst, "early_warning")),
+                 "the reporter does not allow this report's indicators to be passed on");
+  // Analysis that keeps the information in house is unaffected.
+  EXPECT_TRUE(decide(info, request("jp.ncs", ReaderRole::analyst, "cybersecurity_analysis")).allowed);
+}
+
 TEST(Access, OversightReadsBeyondTheRecipientsButNeedsClearance) {
   auto d = decide(lockbit(Tlp::red), request("oversight-commission", ReaderRole::overseer, "oversight", 2));
   EXPECT_TRUE(d.allowed) << d.reason;
