@@ -341,29 +341,31 @@ class Scanner {
   }
 
   // A colon-free piece of a token; IPv4 prefixes keep their '/', other
-  // slashes separate ("evil.example/path").
+  // slashes separate ("evil.example/path", "files/203.0.113.0/24").
   void segment(std::string_view s, std::size_t offset) {
-    if (auto slash = s.find('/'); slash != std::string_view::npos && slash > 0) {
-      const auto addr = s.substr(0, slash);
-      const auto rest = s.substr(slash + 1);
-      const auto len_end = std::find_if(rest.begin(), rest.end(), [](char c) { return !is_digit(c); }) - rest.begin();
-      if (len_end > 0 && std::count(addr.begin(), addr.end(), '.') == 3 &&
-          std::all_of(addr.begin(), addr.end(), [](char c) { return is_digit(c) || c == '.'; })) {
-        if (auto a = IpAddress::parse(addr)) {
-          address(*a, rest.substr(0, static_cast<std::size_t>(len_end)), offset,
-                  offset + slash + 1 + static_cast<std::size_t>(len_end));
-          const auto tail = static_cast<std::size_t>(len_end) + slash + 1;
-          if (tail < s.size()) segment(s.substr(tail), offset + tail);
-          return;
+    while (!s.empty()) {
+      const auto slash = s.find('/');
+      if (slash != std::string_view::npos && slash > 0) {
+        const auto addr = s.substr(0, slash);
+        const auto rest = s.substr(slash + 1);
+        const auto digits =
+            static_cast<std::size_t>(std::find_if(rest.begin(), rest.end(), [](char c) { return !is_digit(c); }) - rest.begin());
+        if (digits > 0 && std::count(addr.begin(), addr.end(), '.') == 3 &&
+            std::all_of(addr.begin(), addr.end(), [](char c) { return is_digit(c) || c == '.'; })) {
+          if (auto a = IpAddress::parse(addr)) {
+            const std::size_t used = slash + 1 + digits;
+            address(*a, rest.substr(0, digits), offset, offset + used);
+            s.remove_prefix(used);
+            offset += used;
+            continue;
+          }
         }
       }
-    }
-    std::size_t start = 0;
-    while (start <= s.size()) {
-      auto slash = s.find('/', start);
-      if (slash == std::string_view::npos) slash = s.size();
-      part(s.substr(start, slash - start), offset + start, false);
-      start = slash + 1;
+      const std::size_t end = slash == std::string_view::npos ? s.size() : slash;
+      part(s.substr(0, end), offset, false);
+      if (end == s.size()) break;
+      s.remove_prefix(end + 1);
+      offset += end + 1;
     }
   }
 

@@ -80,6 +80,8 @@ TEST(Indicators, UrlsAreNormalised) {
 TEST(Indicators, AddressesAndPrefixes) {
   EXPECT_EQ(extract("from 203.0.113.9, 2001:DB8:0:0::53 and 2001:db8::/32; net 198.51.100.77/24"),
             (std::vector<std::string>{"ipv4:203.0.113.9", "ipv6:2001:db8::53", "cidr:2001:db8::/32", "cidr:198.51.100.0/24"}));
+  EXPECT_EQ(extract("see evil.example/203.0.113.0/24/x"),
+            (std::vector<std::string>{"domain:evil.example", "cidr:203.0.113.0/24"}));
   EXPECT_EQ(extract("1.2.3.4/32 and 1.2.3.4:443 and ip:5.6.7.8"),
             (std::vector<std::string>{"ipv4:1.2.3.4", "ipv4:5.6.7.8"}));
   // Not addresses: versions, times, MAC addresses, octets out of range, leading zeros.
