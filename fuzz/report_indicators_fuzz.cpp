@@ -4,6 +4,8 @@
 // gives the same value back) and point inside the input.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <cstdlib>
 #include <string_view>
 
@@ -38,7 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     again.add_value("v", ind.value);
     bool found = false;
     for (const auto& other : again.indicators()) found = found || (other.type == ind.type && other.value == ind.value);
-    if (!found) std::abort();
+    if (!found) {
+      std::fprintf(stderr, "not a fixed point: %s '%s'\n", std::string(indicator_type_name(ind.type)).c_str(),
+                   ind.value.c_str());
+      for (const auto& other : again.indicators())
+        std::fprintf(stderr, "  re-extracted: %s '%s'\n", std::string(indicator_type_name(other.type)).c_str(),
+                     other.value.c_str());
+      std::abort();
+    }
   }
 
   if (size <= 128) (void)parse_wallet_address(text);

@@ -59,8 +59,13 @@ Result<std::string> normalise_domain(std::string_view name) {
   std::string out;
   out.reserve(name.size());
   for (char c : name) {
-    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
-    if (c == '\0') return fail(Errc::invalid_argument, "domain name contains NUL");
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+    } else if (!is_ldh(lower(c)) && c != '.') {
+      // UTS #46 mapping would quietly drop or map some ASCII punctuation;
+      // a name with any is not a host name in a report.
+      return fail(Errc::invalid_argument, "domain name contains '{}'", c == '\0' ? std::string("NUL") : std::string(1, c));
+    }
     out += lower(c);
   }
   if (ascii) {
@@ -82,6 +87,14 @@ Result<std::string> normalise_domain(std::string_view name) {
   for (char& c : result) c = lower(c);
   if (!result.empty() && result.back() == '.') result.pop_back();
   if (auto ok = check_ascii_name(result); !ok) return tl::unexpected(ok.error());
+  // The A-labels must themselves be accepted as they are: mapping can yield
+  // labels that IDNA 2008 refuses on lookup, and such a value would never
+  // match the same name written in its A-label form.
+  char* again = nullptr;
+  const int rc2 = idn2_to_ascii_8z(result.c_str(), &again, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL | IDN2_USE_STD3_ASCII_RULES);
+  std::unique_ptr<char, IdnFree> owned_again(again);
+  if (rc2 != IDN2_OK || result != again)
+    return fail(Errc::invalid_argument, "not a valid internationalised domain name: its A-label form does not validate");
   return result;
 }
 

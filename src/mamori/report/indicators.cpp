@@ -121,6 +121,8 @@ struct ParsedUrl {
   std::size_t host_end;
 };
 
+std::size_t trimmed_url_end(std::string_view url);
+
 // Parses scheme://[userinfo@]host[:port][path][?query][#fragment]. The
 // candidate holds no characters that end a URL (unless `unicode_host`, when
 // the host may hold UTF-8 for internationalised names).
@@ -174,22 +176,23 @@ std::optional<ParsedUrl> parse_url(std::string_view s) {
   if (auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
   if (rest.empty() || rest.front() != '/') url += '/';
   url += rest;
+  // Without its fragment a URL may end in punctuation ("…?id.#top"); the
+  // normal form never does, so extracting it again gives the same value.
+  url.resize(trimmed_url_end(url));
   return ParsedUrl{std::move(url), std::move(*h), host_offset, host_offset + host.size()};
 }
 
-// The end of a URL starting at `begin`: up to a character that ends URLs,
-// then trailing punctuation that belongs to the sentence (closing brackets
-// only when unbalanced within the URL).
-std::size_t url_extent(std::string_view text, std::size_t begin, bool allow_unicode = false) {
-  std::size_t end = begin;
-  while (end < text.size() && end - begin < kMaxUrlLength && !ends_url(text[end], allow_unicode)) ++end;
-  while (end > begin) {
-    const char c = text[end - 1];
+// Where a URL ends once the trailing punctuation that belongs to the
+// sentence is dropped (closing brackets only when unbalanced within it).
+std::size_t trimmed_url_end(std::string_view url) {
+  std::size_t end = url.size();
+  while (end > 0) {
+    const char c = url[end - 1];
     if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '*') {
       --end;
     } else if (c == ')' || c == ']') {
       const char open = c == ')' ? '(' : '[';
-      const auto span = text.substr(begin, end - begin);
+      const auto span = url.substr(0, end);
       if (std::count(span.begin(), span.end(), open) < std::count(span.begin(), span.end(), c)) --end;
       else break;
     } else {
@@ -197,6 +200,14 @@ std::size_t url_extent(std::string_view text, std::size_t begin, bool allow_unic
     }
   }
   return end;
+}
+
+// The end of a URL starting at `begin`: up to a character that ends URLs,
+// then trimmed as above.
+std::size_t url_extent(std::string_view text, std::size_t begin, bool allow_unicode = false) {
+  std::size_t end = begin;
+  while (end < text.size() && end - begin < kMaxUrlLength && !ends_url(text[end], allow_unicode)) ++end;
+  return begin + trimmed_url_end(text.substr(begin, end - begin));
 }
 
 bool starts_with_scheme(std::string_view text, std::size_t i) {

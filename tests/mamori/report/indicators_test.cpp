@@ -70,6 +70,8 @@ TEST(Indicators, UrlsAreNormalised) {
   EXPECT_EQ(extract("ftp://files.example:21/a"), (std::vector<std::string>{"url:ftp://files.example/a", "domain:files.example"}));
   // Balanced parentheses belong to the URL (wiki-style paths).
   EXPECT_EQ(extract("http://w.example/A_(b)")[0], "url:http://w.example/A_(b)");
+  // Dropping the fragment must not leave sentence punctuation behind (found by fuzzing).
+  EXPECT_EQ(extract("hxxps://evil-c2[.]example/gate.php?id.#top")[0], "url:https://evil-c2.example/gate.php?id");
   // Not URLs: unknown scheme, bad port, no host.
   EXPECT_EQ(extract("gopher://x.example/ and http://x.example:99999/ and http:///nohost"),
             (std::vector<std::string>{"domain:x.example"}));
@@ -122,6 +124,9 @@ TEST(Indicators, InternationalisedDomainsInWholeValues) {
   EXPECT_EQ(set.indicators()[0].sources.size(), 2u);  // the U-label and A-label forms are one indicator
   auto bad = normalise_domain("xn--zz-invalid.example");
   EXPECT_FALSE(bad);
+  // UTS #46 mapping must not quietly drop ASCII punctuation (found by fuzzing).
+  EXPECT_FALSE(normalise_domain("0X{\"i.ncidee\":\"ramsomwar\xcb\xa4.jp\"}"));
+  EXPECT_FALSE(normalise_domain("b\xc3\xbccher_x.example"));
 }
 
 TEST(Indicators, NormaliseDomain) {
