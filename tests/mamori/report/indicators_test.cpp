@@ -126,7 +126,7 @@ TEST(Indicators, InternationalisedDomainsInWholeValues) {
   EXPECT_FALSE(bad);
   // UTS #46 mapping must not quietly drop ASCII punctuation (found by fuzzing).
   EXPECT_FALSE(normalise_domain("0X{\"i.ncidee\":\"ramsomwar\xcb\xa4.jp\"}"));
-  EXPECT_FALSE(normalise_domain("b\xc3\xbccher_x.example"));
+  EXPECT_FALSE(normalise_domain("b\xc3\xbc" "cher_x.example"));
 }
 
 TEST(Indicators, NormaliseDomain) {
