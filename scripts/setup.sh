@@ -21,7 +21,7 @@ packages=(
   libfmt-dev libexpected-dev libcli11-dev libtomlplusplus-dev
   libboost1.81-dev libboost-json1.81-dev libsimdjson-dev
   libpcap-dev libzstd-dev liblz4-dev libxxhash-dev
-  libsqlite3-dev libpq-dev libssl-dev libsodium-dev libmaxminddb-dev
+  libsqlite3-dev libpq-dev libssl-dev libsodium-dev libmaxminddb-dev libidn2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
 )
