@@ -23,11 +23,16 @@ class Hub {
   void stop() { server_->stop(); }
   store::HubStore& store() noexcept { return *store_; }
   const Router& router() const noexcept { return router_; }
+  // The verifier key of receipts (vkey text at GET /v1/hub-key).
+  crypto::VerifierKey receipt_verifier() const { return receipt_key_->verifier(); }
+  const std::string& ledger_path() const noexcept { return ledger_->path(); }
 
  private:
   Hub() = default;
   std::unique_ptr<store::HubStore> store_;
   std::unique_ptr<LedgerSink> ledger_;
+  std::unique_ptr<report::ReportingConfig> reporting_;
+  std::unique_ptr<crypto::SigningKey> receipt_key_;
   Metrics metrics_;
   Router router_;
   std::unique_ptr<KeyCache> keys_;
@@ -41,5 +46,8 @@ class Hub {
 // empty store. Returns the token (to be shown once) or an error when the
 // store already has keys.
 Result<std::string> bootstrap_admin_key(store::HubStore& store, std::string_view name);
+
+// The receipt signing key at `path`, created (0600, with `path`.pub) when missing.
+Result<crypto::SigningKey> open_receipt_key(const std::string& path);
 
 }  // namespace mamori::hub

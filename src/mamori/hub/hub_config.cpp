@@ -29,6 +29,11 @@ std::string ledger_path_for(const HubConfig& config) {
   return db + ".ledger";
 }
 
+std::string receipt_key_path_for(const HubConfig& config) {
+  if (!config.receipt_key_path.empty()) return config.receipt_key_path;
+  return ledger_path_for(config) + ".receipt-key";
+}
+
 namespace {
 
 Result<std::chrono::milliseconds> duration_ms(const toml::table& t, std::string_view key, std::chrono::milliseconds fallback) {
@@ -92,7 +97,8 @@ Result<HubConfig> load_hub_config(const std::string& path) {
   };
   for (const auto& [key, value] : root) {
     const std::string_view k = key.str();
-    if (k != "server" && k != "storage" && k != "ledger" && k != "rate_limit" && k != "log" && k != "auth")
+    if (k != "server" && k != "storage" && k != "ledger" && k != "rate_limit" && k != "log" && k != "auth" &&
+        k != "reporting")
       return fail(Errc::invalid_argument, "{}: unknown section [{}]", path, k);
   }
   const auto& server = section("server");
@@ -120,6 +126,8 @@ Result<HubConfig> load_hub_config(const std::string& path) {
   if (sync != "full" && sync != "normal") return fail(Errc::invalid_argument, "{}: storage.sqlite_sync must be full or normal", path);
   c.storage.sqlite_full_sync = sync == "full";
   MAMORI_SET(c.ledger_path, text(section("ledger"), "path", ""));
+  MAMORI_SET(c.reporting_config_path, text(section("reporting"), "config", ""));
+  MAMORI_SET(c.receipt_key_path, text(section("reporting"), "receipt_key", ""));
   const auto& rl = section("rate_limit");
   MAMORI_SET(c.rate_limit.rate, number(rl, "requests_per_second", c.rate_limit.rate));
   MAMORI_SET(c.rate_limit.burst, number(rl, "burst", c.rate_limit.burst));

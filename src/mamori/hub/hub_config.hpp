@@ -14,6 +14,11 @@ struct HubConfig {
   ServerOptions server;
   store::StoreConfig storage;
   std::string ledger_path;  // empty: next to a SQLite database, else hub-ledger.db in the working directory
+  // Incident reporting: reporting.toml ("" = the shipped defaults,
+  // config/reporting.example.toml) and the Ed25519 key that signs receipts
+  // ("" = ledger path + ".receipt-key", created on first start).
+  std::string reporting_config_path;
+  std::string receipt_key_path;
   RateLimiter::Options rate_limit;
   // How long a verified key is trusted without asking the store again; a key
   // revoked through another hub sharing the database works at most this long.
@@ -26,5 +31,7 @@ Result<HubConfig> load_hub_config(const std::string& path);
 Status parse_listen(std::string_view text, ServerOptions& server);
 // The ledger file for `config`.
 std::string ledger_path_for(const HubConfig& config);
+// The receipt signing key file for `config`.
+std::string receipt_key_path_for(const HubConfig& config);
 
 }  // namespace mamori::hub

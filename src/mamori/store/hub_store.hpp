@@ -19,6 +19,11 @@
 //    `reports`, and keeps the triage status and notes.
 //  * The access log is append-only; nothing here updates or deletes it.
 //  * Lists are ordered by id ascending (keyset paging with after/limit).
+//  * submit_report writes a report document, its receipts and indicators and
+//    the incident row in one transaction: a quick report opens the incident
+//    (`exists` if it is open already); a follow-up or final report continues it
+//    only from `sequence - 1` and while it is not closed (`stale` otherwise,
+//    `not_found` without the incident). The report access log is append-only.
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -34,14 +39,37 @@ namespace mamori::store {
 
 inline constexpr int kMaxListLimit = 1000;
 inline constexpr std::size_t kMaxFindingsPerBatch = 1000;
+inline constexpr std::size_t kMaxReportDocumentBytes = 512 * 1024;
+inline constexpr std::size_t kMaxReportReceipts = 64;
+inline constexpr std::size_t kMaxReportIndicators = 10000;
 
 class HubStore {
  public:
   enum class Op : std::uint8_t {
-    create_organisation, get_organisation, list_organisations, update_organisation,
-    create_api_key, bootstrap_api_key, get_api_key, list_api_keys, revoke_api_key,
-    upsert_findings, get_finding, list_findings, triage_finding,
-    append_access, list_access, count_
+    create_organisation,
+    get_organisation,
+    list_organisations,
+    update_organisation,
+    create_api_key,
+    bootstrap_api_key,
+    get_api_key,
+    list_api_keys,
+    revoke_api_key,
+    upsert_findings,
+    get_finding,
+    list_findings,
+    triage_finding,
+    append_access,
+    list_access,
+    submit_report,
+    get_report,
+    list_reports,
+    incident_chain,
+    get_incident,
+    list_overdue_incidents,
+    append_report_access,
+    list_report_access,
+    count_
   };
   struct OpCounters {
     std::uint64_t calls = 0;
@@ -84,6 +112,23 @@ class HubStore {
   Result<std::int64_t> append_access(AccessRecord record);
   Result<std::vector<AccessRecord>> list_access(std::string_view subject_org, std::int64_t after_id, int limit);
 
+  // Incident reports (report/ library documents; hub/api/reports.cpp).
+  Result<WriteResult> submit_report(ReportRecord report, IncidentRecord incident,
+                                    const IdempotencyKey* idem = nullptr);
+  // With receipts and indicators.
+  Result<std::optional<ReportRecord>> get_report(std::string_view id);
+  // Without receipts, indicators or document.
+  Result<std::vector<ReportRecord>> list_reports(const ReportQuery& query);
+  // Every document of an incident, quick report first (with documents; for replay_incident).
+  Result<std::vector<ReportRecord>> incident_chain(std::string_view incident_id);
+  Result<std::optional<IncidentRecord>> get_incident(std::string_view id);
+  // Incidents with a deadline not met by `now`, earliest first; `org_id` narrows to one reporter.
+  Result<std::vector<IncidentRecord>> list_overdue_incidents(TimeNs now, std::optional<std::string> org_id,
+                                                             int limit);
+  Result<std::int64_t> append_report_access(ReportAccessEntry entry);
+  Result<std::vector<ReportAccessEntry>> list_report_access(std::string_view report_id, std::int64_t after_id,
+                                                            int limit);
+
   OpCounters counters(Op op) const noexcept;
   std::uint64_t total_errors() const noexcept;
 
@@ -107,6 +152,17 @@ class HubStore {
   virtual Result<std::int64_t> do_append_access(const AccessRecord& record) = 0;
   virtual Result<std::vector<AccessRecord>> do_list_access(std::string_view subject_org, std::int64_t after_id,
                                                            int limit) = 0;
+  virtual Result<WriteResult> do_submit_report(const ReportRecord& report, const IncidentRecord& incident,
+                                               const IdempotencyKey* idem) = 0;
+  virtual Result<std::optional<ReportRecord>> do_get_report(std::string_view id) = 0;
+  virtual Result<std::vector<ReportRecord>> do_list_reports(const ReportQuery& query) = 0;
+  virtual Result<std::vector<ReportRecord>> do_incident_chain(std::string_view incident_id) = 0;
+  virtual Result<std::optional<IncidentRecord>> do_get_incident(std::string_view id) = 0;
+  virtual Result<std::vector<IncidentRecord>> do_list_overdue_incidents(
+      TimeNs now, const std::optional<std::string>& org_id, int limit) = 0;
+  virtual Result<std::int64_t> do_append_report_access(const ReportAccessEntry& entry) = 0;
+  virtual Result<std::vector<ReportAccessEntry>> do_list_report_access(std::string_view report_id,
+                                                                       std::int64_t after_id, int limit) = 0;
 
  private:
   template <class T>

@@ -108,6 +108,83 @@ struct AccessRecord {
   std::string purpose;    // declared purpose, from an allowed list
 };
 
+// Incident reports (report/ library documents) as the hub stores them. The
+// document is kept byte for byte as serialize_report wrote it (receipts hash
+// those bytes), so both backends store it as TEXT, never as a re-serialised
+// JSON type. The other columns index what the hub queries by.
+struct ReportReceiptRecord {
+  std::string recipient;            // a recipient organisation id
+  std::string reasons_json = "[]";  // why it got the report (JSON array of strings)
+  bool sees_identity = false;       // Recipient::sees_reporter_identity
+  bool identity_visible = false;    // its view names the reporter
+  std::string view_sha256;          // hex SHA-256 of the view it received
+  std::string signed_receipt;       // C2SP signed note (report/receipt.hpp)
+  TimeNs time = 0;
+};
+
+struct ReportIndicatorRecord {
+  std::string type;   // report::indicator_type_name
+  std::string value;  // normalised
+};
+
+struct ReportRecord {
+  std::string id;  // rpt-...
+  std::string incident_id;
+  std::string org_id;           // the reporting organisation
+  std::string reporter_sector;  // its sector when it reported
+  std::string stage;            // quick, follow_up, final
+  std::int64_t sequence = 0;    // 0 for the quick report
+  std::string tlp;              // TLP 2.0 label
+  std::string incident_type;
+  TimeNs aware_at = 0;
+  TimeNs received = 0;
+  std::string document;                           // canonical JSON (serialize_report)
+  std::string document_sha256;                    // hex
+  std::vector<ReportReceiptRecord> receipts;      // one per recipient (get_report only)
+  std::vector<ReportIndicatorRecord> indicators;  // extracted and normalised (get_report only)
+};
+
+// The incident a chain of reports builds; updated by every document.
+struct IncidentRecord {
+  std::string id;  // the quick report's id
+  std::string org_id;
+  std::string reporter_sector;
+  std::string incident_type;  // as last corrected
+  std::string latest_stage;   // quick, follow_up, final
+  std::int64_t last_sequence = 0;
+  bool closed = false;  // a final report was filed
+  TimeNs aware_at = 0;
+  TimeNs opened = 0;
+  TimeNs updated = 0;
+  std::optional<TimeNs> next_due;  // earliest deadline not yet met (none: nothing pending)
+};
+
+struct ReportQuery {
+  std::optional<std::string> org_id;       // only this reporter's documents
+  std::optional<std::string> incident_id;  // only this incident
+  // Non-reporters: only what this organisation may be shown at all (it is a
+  // recipient, or the TLP is CLEAR or GREEN).
+  std::optional<std::string> visible_to_org;
+  std::string after_id;  // keyset paging: ids greater than this (ids sort by time)
+  int limit = 100;
+};
+
+// One read (or refused attempt) of a report, as the reporter can list it.
+struct ReportAccessEntry {
+  std::int64_t id = 0;
+  TimeNs time = 0;
+  std::string report_id;
+  std::string incident_id;
+  std::string reporter_org;
+  std::string reader_key_id;
+  std::string reader_org;
+  std::string reader_role;
+  std::string purpose;
+  bool allowed = false;
+  std::string reason;
+  std::int64_t ledger_index = -1;  // the ledger entry written before the read was served
+};
+
 // An Idempotency-Key sent with a POST, scoped to the API key that sent it.
 struct IdempotencyKey {
   std::string key_id;

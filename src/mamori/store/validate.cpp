@@ -69,10 +69,12 @@ int clamp_limit(int limit) noexcept { return limit <= 0 ? 100 : std::min(limit, 
 
 Status validate_org_id(std::string_view id) {
   if (id.size() < 2 || id.size() > 63)
-    return fail(Errc::invalid_argument, "organisation id must be 2 to 63 characters of [a-z0-9-]");
+    return fail(Errc::invalid_argument, "organisation id must be 2 to 63 characters of [a-z0-9.-]");
   if (!is_lower_alnum(id[0])) return fail(Errc::invalid_argument, "organisation id must start with [a-z0-9]");
+  // Dots for agency ids such as "jp.ncs" (the report recipients of reporting.toml).
   for (char c : id)
-    if (!is_lower_alnum(c) && c != '-') return fail(Errc::invalid_argument, "organisation id must be [a-z0-9-] only");
+    if (!is_lower_alnum(c) && c != '-' && c != '.')
+      return fail(Errc::invalid_argument, "organisation id must be [a-z0-9.-] only");
   return {};
 }
 

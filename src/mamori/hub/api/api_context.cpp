@@ -21,6 +21,7 @@ void register_all_routes(Router& router, ApiContext& context) {
   register_organisation_routes(router, context);
   register_api_key_routes(router, context);
   register_finding_routes(router, context);
+  register_report_routes(router, context);
 }
 
 Response store_failure(const Error& error) {

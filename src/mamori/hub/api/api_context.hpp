@@ -1,10 +1,12 @@
 #pragma once
 // What API resources are given at start-up, and the helpers they share.
 // Each resource registers its routes (hub/api/<resource>.cpp) into the Router.
+#include "mamori/crypto/keys.hpp"
 #include "mamori/hub/auth/key_cache.hpp"
 #include "mamori/hub/http/router.hpp"
 #include "mamori/hub/ledger_sink.hpp"
 #include "mamori/hub/metrics.hpp"
+#include "mamori/report/reporting_config.hpp"
 #include "mamori/store/hub_store.hpp"
 
 namespace mamori::hub {
@@ -15,12 +17,17 @@ struct ApiContext {
   Metrics& metrics;
   KeyCache& keys;  // revocation invalidates the revoked key's entry
   const Router& router;  // for the OpenAPI document
+  // Incident reporting: recipients and fan-out rules, deadline regimes and the
+  // access policy (reporting.toml), and the key that signs receipts.
+  const report::ReportingConfig& reporting;
+  const crypto::SigningKey& receipt_key;
 };
 
 void register_system_routes(Router& router, ApiContext& context);
 void register_organisation_routes(Router& router, ApiContext& context);
 void register_api_key_routes(Router& router, ApiContext& context);
 void register_finding_routes(Router& router, ApiContext& context);
+void register_report_routes(Router& router, ApiContext& context);
 
 // All of the above, in order.
 void register_all_routes(Router& router, ApiContext& context);

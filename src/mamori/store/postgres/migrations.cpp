@@ -112,27 +112,86 @@ CREATE TABLE idempotency_keys (
 );
 )sql";
 
-// jsonb here (TEXT in SQLite): PostgreSQL can index into the document.
+// Version 2: incident reports, as in store/sqlite/migrations.cpp. The document
+// is TEXT, not jsonb: jsonb reorders keys, and receipts hash the exact bytes.
+// Ids are compared in byte order (COLLATE "C") so keyset paging matches SQLite.
 constexpr std::string_view kV2 = R"sql(
-CREATE TABLE reports (
-  id         TEXT PRIMARY KEY,
-  org_id     TEXT NOT NULL REFERENCES organisations (id),
-  kind       TEXT NOT NULL,
-  parent_id  TEXT REFERENCES reports (id),
-  status     TEXT NOT NULL,
-  tlp        TEXT NOT NULL,
-  aware_ns   BIGINT NOT NULL,
-  created_ns BIGINT NOT NULL,
-  updated_ns BIGINT NOT NULL,
-  document   JSONB NOT NULL
+CREATE TABLE incidents (
+  id              TEXT COLLATE "C" PRIMARY KEY,
+  org_id          TEXT NOT NULL REFERENCES organisations (id),
+  reporter_sector TEXT NOT NULL,
+  incident_type   TEXT NOT NULL,
+  latest_stage    TEXT NOT NULL,
+  last_sequence   BIGINT NOT NULL,
+  closed          BOOLEAN NOT NULL,
+  aware_ns        BIGINT NOT NULL,
+  opened_ns       BIGINT NOT NULL,
+  updated_ns      BIGINT NOT NULL,
+  next_due_ns     BIGINT
 );
-CREATE INDEX reports_org ON reports (org_id, created_ns);
-CREATE INDEX reports_parent ON reports (parent_id);
+CREATE INDEX incidents_org ON incidents (org_id, id);
+CREATE INDEX incidents_next_due ON incidents (next_due_ns);
+CREATE TABLE reports (
+  id              TEXT COLLATE "C" PRIMARY KEY,
+  incident_id     TEXT NOT NULL REFERENCES incidents (id),
+  org_id          TEXT NOT NULL REFERENCES organisations (id),
+  reporter_sector TEXT NOT NULL,
+  stage           TEXT NOT NULL,
+  sequence        BIGINT NOT NULL,
+  tlp             TEXT NOT NULL,
+  incident_type   TEXT NOT NULL,
+  aware_ns        BIGINT NOT NULL,
+  received_ns     BIGINT NOT NULL,
+  document        TEXT NOT NULL,
+  document_sha256 TEXT NOT NULL,
+  UNIQUE (incident_id, sequence)
+);
+CREATE INDEX reports_org ON reports (org_id, id);
+CREATE TABLE report_receipts (
+  report_id        TEXT NOT NULL REFERENCES reports (id),
+  recipient        TEXT NOT NULL,
+  reasons          TEXT NOT NULL,  -- JSON array
+  sees_identity    BOOLEAN NOT NULL,
+  identity_visible BOOLEAN NOT NULL,
+  view_sha256      TEXT NOT NULL,
+  signed_receipt   TEXT NOT NULL,
+  time_ns          BIGINT NOT NULL,
+  PRIMARY KEY (report_id, recipient)
+);
+CREATE INDEX report_receipts_recipient ON report_receipts (recipient, report_id);
+CREATE TABLE report_indicators (
+  report_id TEXT NOT NULL REFERENCES reports (id),
+  type      TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  PRIMARY KEY (report_id, type, value)
+);
+CREATE INDEX report_indicators_value ON report_indicators (value);
+CREATE TABLE report_access (
+  id            BIGSERIAL PRIMARY KEY,
+  time_ns       BIGINT NOT NULL,
+  report_id     TEXT NOT NULL,
+  incident_id   TEXT NOT NULL,
+  reporter_org  TEXT NOT NULL,
+  reader_key_id TEXT NOT NULL,
+  reader_org    TEXT NOT NULL,
+  reader_role   TEXT NOT NULL,
+  purpose       TEXT NOT NULL,
+  allowed       BOOLEAN NOT NULL,
+  reason        TEXT NOT NULL,
+  ledger_index  BIGINT NOT NULL
+);
+CREATE INDEX report_access_report ON report_access (report_id, id);
+CREATE FUNCTION report_access_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the report access log is append-only'; END $$;
+CREATE TRIGGER report_access_no_change BEFORE UPDATE OR DELETE ON report_access
+  FOR EACH ROW EXECUTE FUNCTION report_access_append_only();
+CREATE TRIGGER report_access_no_delete BEFORE DELETE ON report_access
+  BEGIN SELECT RAISE(ABORT, 'the report access log is append-only'); END;
 )sql";
 
 constexpr std::array<Migration, 2> kMigrations = {{
     {1, "organisations, api keys, findings, access log, idempotency", kV1},
-    {2, "incident reports as documents", kV2},
+    {2, "incident reports, incidents, receipts, indicators, report access log", kV2},
 }};
 
 }  // namespace

@@ -653,3 +653,325 @@ Result<std::vector<AccessRecord>> PostgresHubStore::do_list_access(std::string_v
 }
 
 }  // namespace mamori::store
+
+// ---- incident reports ------------------------------------------------------
+
+namespace mamori::store {
+
+namespace {
+
+constexpr const char kInsertIncident[] =
+    "INSERT INTO incidents (id, org_id, reporter_sector, incident_type, latest_stage, last_sequence, closed, "
+    "aware_ns, "
+    "opened_ns, updated_ns, next_due_ns) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+    "ON CONFLICT (id) DO NOTHING";
+// Continues the chain only from the sequence before this one, and never after
+// the final report; a concurrent follow-up waits for the row lock and then
+// finds the sequence moved on.
+constexpr const char kAdvanceIncident[] =
+    "UPDATE incidents SET incident_type = $2, latest_stage = $3, last_sequence = $4::bigint, closed = $5, "
+    "updated_ns = $6, next_due_ns = $7 WHERE id = $1 AND org_id = $8 AND last_sequence = $4::bigint - 1 AND "
+    "NOT closed";
+constexpr const char kIncidentExists[] = "SELECT 1 FROM incidents WHERE id = $1";
+constexpr const char kInsertReport[] =
+    "INSERT INTO reports (id, incident_id, org_id, reporter_sector, stage, sequence, tlp, incident_type, "
+    "aware_ns, "
+    "received_ns, document, document_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+    "ON CONFLICT DO NOTHING";
+constexpr const char kInsertReceipt[] =
+    "INSERT INTO report_receipts (report_id, recipient, reasons, sees_identity, identity_visible, "
+    "view_sha256, "
+    "signed_receipt, time_ns) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+constexpr const char kInsertIndicator[] =
+    "INSERT INTO report_indicators (report_id, type, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+constexpr const char kSelectReport[] =
+    "SELECT id, incident_id, org_id, reporter_sector, stage, sequence, tlp, incident_type, aware_ns, "
+    "received_ns, "
+    "document, document_sha256 FROM reports WHERE id = $1";
+constexpr const char kReceiptsOf[] =
+    "SELECT recipient, reasons, sees_identity, identity_visible, view_sha256, signed_receipt, time_ns "
+    "FROM report_receipts WHERE report_id = $1 ORDER BY ctid";
+constexpr const char kIndicatorsOf[] =
+    "SELECT type, value FROM report_indicators WHERE report_id = $1 ORDER BY type COLLATE \"C\", value "
+    "COLLATE \"C\"";
+constexpr const char kListReports[] =
+    "SELECT id, incident_id, org_id, reporter_sector, stage, sequence, tlp, incident_type, aware_ns, "
+    "received_ns, "
+    "'', document_sha256 FROM reports r WHERE id > $1 AND ($2::text IS NULL OR org_id = $2::text) "
+    "AND ($3::text IS NULL OR incident_id = $3::text) AND ($4::text IS NULL OR org_id = $4::text "
+    "OR tlp IN ('CLEAR', 'GREEN') OR EXISTS (SELECT 1 FROM report_receipts x WHERE x.report_id = r.id "
+    "AND x.recipient = $4::text)) ORDER BY id LIMIT $5";
+constexpr const char kIncidentChain[] =
+    "SELECT id, incident_id, org_id, reporter_sector, stage, sequence, tlp, incident_type, aware_ns, "
+    "received_ns, "
+    "document, document_sha256 FROM reports WHERE incident_id = $1 ORDER BY sequence";
+constexpr const char kSelectIncident[] =
+    "SELECT id, org_id, reporter_sector, incident_type, latest_stage, last_sequence, closed, aware_ns, "
+    "opened_ns, "
+    "updated_ns, next_due_ns FROM incidents WHERE id = $1";
+constexpr const char kOverdueIncidents[] =
+    "SELECT id, org_id, reporter_sector, incident_type, latest_stage, last_sequence, closed, aware_ns, "
+    "opened_ns, "
+    "updated_ns, next_due_ns FROM incidents WHERE next_due_ns IS NOT NULL AND next_due_ns < $1 "
+    "AND ($2::text IS NULL OR org_id = $2::text) ORDER BY next_due_ns, id LIMIT $3";
+constexpr const char kInsertReportAccess[] =
+    "INSERT INTO report_access (time_ns, report_id, incident_id, reporter_org, reader_key_id, reader_org, "
+    "reader_role, "
+    "purpose, allowed, reason, ledger_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING "
+    "id";
+constexpr const char kListReportAccess[] =
+    "SELECT id, time_ns, report_id, incident_id, reporter_org, reader_key_id, reader_org, reader_role, "
+    "purpose, "
+    "allowed, reason, ledger_index FROM report_access WHERE report_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+
+bool col_bool(const PGresult* r, int row, int c) {
+  return PQgetvalue(r, row, c)[0] == 't';
+}
+
+ReportRecord read_report(const PGresult* r, int i) {
+  ReportRecord rep;
+  rep.id = col_text(r, i, 0);
+  rep.incident_id = col_text(r, i, 1);
+  rep.org_id = col_text(r, i, 2);
+  rep.reporter_sector = col_text(r, i, 3);
+  rep.stage = col_text(r, i, 4);
+  rep.sequence = col_i64(r, i, 5);
+  rep.tlp = col_text(r, i, 6);
+  rep.incident_type = col_text(r, i, 7);
+  rep.aware_at = static_cast<TimeNs>(col_i64(r, i, 8));
+  rep.received = static_cast<TimeNs>(col_i64(r, i, 9));
+  rep.document = col_text(r, i, 10);
+  rep.document_sha256 = col_text(r, i, 11);
+  return rep;
+}
+
+IncidentRecord read_incident(const PGresult* r, int i) {
+  IncidentRecord inc;
+  inc.id = col_text(r, i, 0);
+  inc.org_id = col_text(r, i, 1);
+  inc.reporter_sector = col_text(r, i, 2);
+  inc.incident_type = col_text(r, i, 3);
+  inc.latest_stage = col_text(r, i, 4);
+  inc.last_sequence = col_i64(r, i, 5);
+  inc.closed = col_bool(r, i, 6);
+  inc.aware_at = static_cast<TimeNs>(col_i64(r, i, 7));
+  inc.opened = static_cast<TimeNs>(col_i64(r, i, 8));
+  inc.updated = static_cast<TimeNs>(col_i64(r, i, 9));
+  if (!PQgetisnull(r, i, 10)) inc.next_due = static_cast<TimeNs>(col_i64(r, i, 10));
+  return inc;
+}
+
+Params& due_param(Params& p, const std::optional<TimeNs>& due) {
+  return due ? p.i64(static_cast<std::int64_t>(*due)) : p.null();
+}
+
+}  // namespace
+
+Result<WriteResult> PostgresHubStore::do_submit_report(const ReportRecord& rep, const IncidentRecord& inc,
+                                                       const IdempotencyKey* idem) {
+  MAMORI_LEASE(c);
+  Conn& conn = **c;
+  Transaction tx(conn);
+  MAMORI_TRY(tx.begin());
+  if (idem) {
+    auto claimed = claim_idempotency(conn, *idem);
+    if (!claimed) return tl::unexpected(claimed.error());
+    if (*claimed) return **claimed;
+  }
+  auto exists = org_exists(conn, rep.org_id);
+  if (!exists) return tl::unexpected(exists.error());
+  if (!*exists) return WriteResult{WriteOutcome::not_found, {rep.org_id}, 0};
+  const char* flag_true = "true";
+  const char* flag_false = "false";
+  if (rep.stage == "quick") {
+    Params p;
+    p.text(inc.id)
+        .text(inc.org_id)
+        .text(inc.reporter_sector)
+        .text(inc.incident_type)
+        .text(inc.latest_stage)
+        .i64(inc.last_sequence)
+        .text(inc.closed ? flag_true : flag_false)
+        .i64(static_cast<std::int64_t>(inc.aware_at))
+        .i64(static_cast<std::int64_t>(inc.opened))
+        .i64(static_cast<std::int64_t>(inc.updated));
+    due_param(p, inc.next_due);
+    auto r = conn.run(kInsertIncident, p);
+    if (!r) return tl::unexpected(r.error());
+    if (affected(r->get()) == 0) return WriteResult{WriteOutcome::exists, {inc.id}, 0};
+  } else {
+    Params p;
+    p.text(inc.id)
+        .text(inc.incident_type)
+        .text(inc.latest_stage)
+        .i64(inc.last_sequence)
+        .text(inc.closed ? flag_true : flag_false)
+        .i64(static_cast<std::int64_t>(inc.updated));
+    due_param(p, inc.next_due);
+    p.text(inc.org_id);
+    auto r = conn.run(kAdvanceIncident, p);
+    if (!r) return tl::unexpected(r.error());
+    if (affected(r->get()) == 0) {
+      auto e = conn.run(kIncidentExists, Params().text(inc.id));
+      if (!e) return tl::unexpected(e.error());
+      return WriteResult{
+          PQntuples(e->get()) > 0 ? WriteOutcome::stale : WriteOutcome::not_found, {inc.id}, 0};
+    }
+  }
+  {
+    auto r = conn.run(kInsertReport, Params()
+                                         .text(rep.id)
+                                         .text(rep.incident_id)
+                                         .text(rep.org_id)
+                                         .text(rep.reporter_sector)
+                                         .text(rep.stage)
+                                         .i64(rep.sequence)
+                                         .text(rep.tlp)
+                                         .text(rep.incident_type)
+                                         .i64(static_cast<std::int64_t>(rep.aware_at))
+                                         .i64(static_cast<std::int64_t>(rep.received))
+                                         .text(rep.document)
+                                         .text(rep.document_sha256));
+    if (!r) return tl::unexpected(r.error());
+    if (affected(r->get()) == 0) return WriteResult{WriteOutcome::exists, {rep.id}, 0};
+  }
+  for (const auto& rc : rep.receipts) {
+    auto r = conn.run(kInsertReceipt, Params()
+                                          .text(rep.id)
+                                          .text(rc.recipient)
+                                          .text(rc.reasons_json)
+                                          .text(rc.sees_identity ? flag_true : flag_false)
+                                          .text(rc.identity_visible ? flag_true : flag_false)
+                                          .text(rc.view_sha256)
+                                          .text(rc.signed_receipt)
+                                          .i64(static_cast<std::int64_t>(rc.time)));
+    if (!r) return tl::unexpected(r.error());
+  }
+  for (const auto& ind : rep.indicators) {
+    auto r = conn.run(kInsertIndicator, Params().text(rep.id).text(ind.type).text(ind.value));
+    if (!r) return tl::unexpected(r.error());
+  }
+  if (idem) MAMORI_TRY(finish_idempotency(conn, *idem, {rep.id}));
+  MAMORI_TRY(tx.commit());
+  return WriteResult{WriteOutcome::done, {rep.id}, 1};
+}
+
+Result<std::optional<ReportRecord>> PostgresHubStore::do_get_report(std::string_view id) {
+  MAMORI_LEASE(c);
+  Conn& conn = **c;
+  // REPEATABLE READ: the report and its receipts come from one snapshot.
+  Transaction tx(conn);
+  MAMORI_TRY(tx.begin());
+  MAMORI_TRY(conn.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  auto r = conn.run(kSelectReport, Params().text(id));
+  if (!r) return tl::unexpected(r.error());
+  if (PQntuples(r->get()) == 0) return std::optional<ReportRecord>{};
+  ReportRecord rep = read_report(r->get(), 0);
+  auto rc = conn.run(kReceiptsOf, Params().text(id));
+  if (!rc) return tl::unexpected(rc.error());
+  for (int i = 0; i < PQntuples(rc->get()); ++i) {
+    ReportReceiptRecord x;
+    x.recipient = col_text(rc->get(), i, 0);
+    x.reasons_json = col_text(rc->get(), i, 1);
+    x.sees_identity = col_bool(rc->get(), i, 2);
+    x.identity_visible = col_bool(rc->get(), i, 3);
+    x.view_sha256 = col_text(rc->get(), i, 4);
+    x.signed_receipt = col_text(rc->get(), i, 5);
+    x.time = static_cast<TimeNs>(col_i64(rc->get(), i, 6));
+    rep.receipts.push_back(std::move(x));
+  }
+  auto ind = conn.run(kIndicatorsOf, Params().text(id));
+  if (!ind) return tl::unexpected(ind.error());
+  for (int i = 0; i < PQntuples(ind->get()); ++i)
+    rep.indicators.push_back({col_text(ind->get(), i, 0), col_text(ind->get(), i, 1)});
+  MAMORI_TRY(tx.commit());
+  return std::optional<ReportRecord>(std::move(rep));
+}
+
+Result<std::vector<ReportRecord>> PostgresHubStore::do_list_reports(const ReportQuery& f) {
+  MAMORI_LEASE(c);
+  auto r = (*c)->run(kListReports, Params()
+                                       .text(f.after_id)
+                                       .opt_text(f.org_id)
+                                       .opt_text(f.incident_id)
+                                       .opt_text(f.visible_to_org)
+                                       .i64(f.limit));
+  if (!r) return tl::unexpected(r.error());
+  std::vector<ReportRecord> out;
+  for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back(read_report(r->get(), i));
+  return out;
+}
+
+Result<std::vector<ReportRecord>> PostgresHubStore::do_incident_chain(std::string_view incident_id) {
+  MAMORI_LEASE(c);
+  auto r = (*c)->run(kIncidentChain, Params().text(incident_id));
+  if (!r) return tl::unexpected(r.error());
+  std::vector<ReportRecord> out;
+  for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back(read_report(r->get(), i));
+  return out;
+}
+
+Result<std::optional<IncidentRecord>> PostgresHubStore::do_get_incident(std::string_view id) {
+  MAMORI_LEASE(c);
+  auto r = (*c)->run(kSelectIncident, Params().text(id));
+  if (!r) return tl::unexpected(r.error());
+  if (PQntuples(r->get()) == 0) return std::optional<IncidentRecord>{};
+  return std::optional<IncidentRecord>(read_incident(r->get(), 0));
+}
+
+Result<std::vector<IncidentRecord>> PostgresHubStore::do_list_overdue_incidents(
+    TimeNs now, const std::optional<std::string>& org_id, int limit) {
+  MAMORI_LEASE(c);
+  auto r =
+      (*c)->run(kOverdueIncidents, Params().i64(static_cast<std::int64_t>(now)).opt_text(org_id).i64(limit));
+  if (!r) return tl::unexpected(r.error());
+  std::vector<IncidentRecord> out;
+  for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back(read_incident(r->get(), i));
+  return out;
+}
+
+Result<std::int64_t> PostgresHubStore::do_append_report_access(const ReportAccessEntry& e) {
+  MAMORI_LEASE(c);
+  auto r = (*c)->run(kInsertReportAccess, Params()
+                                              .i64(static_cast<std::int64_t>(e.time))
+                                              .text(e.report_id)
+                                              .text(e.incident_id)
+                                              .text(e.reporter_org)
+                                              .text(e.reader_key_id)
+                                              .text(e.reader_org)
+                                              .text(e.reader_role)
+                                              .text(e.purpose)
+                                              .text(e.allowed ? "true" : "false")
+                                              .text(e.reason)
+                                              .i64(e.ledger_index));
+  if (!r) return tl::unexpected(r.error());
+  return col_i64(r->get(), 0, 0);
+}
+
+Result<std::vector<ReportAccessEntry>> PostgresHubStore::do_list_report_access(std::string_view report_id,
+                                                                               std::int64_t after_id,
+                                                                               int limit) {
+  MAMORI_LEASE(c);
+  auto r = (*c)->run(kListReportAccess, Params().text(report_id).i64(after_id).i64(limit));
+  if (!r) return tl::unexpected(r.error());
+  std::vector<ReportAccessEntry> out;
+  for (int i = 0; i < PQntuples(r->get()); ++i) {
+    ReportAccessEntry e;
+    e.id = col_i64(r->get(), i, 0);
+    e.time = static_cast<TimeNs>(col_i64(r->get(), i, 1));
+    e.report_id = col_text(r->get(), i, 2);
+    e.incident_id = col_text(r->get(), i, 3);
+    e.reporter_org = col_text(r->get(), i, 4);
+    e.reader_key_id = col_text(r->get(), i, 5);
+    e.reader_org = col_text(r->get(), i, 6);
+    e.reader_role = col_text(r->get(), i, 7);
+    e.purpose = col_text(r->get(), i, 8);
+    e.allowed = col_bool(r->get(), i, 9);
+    e.reason = col_text(r->get(), i, 10);
+    e.ledger_index = col_i64(r->get(), i, 11);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace mamori::store

@@ -49,6 +49,18 @@ class PostgresHubStore final : public HubStore {
   Result<std::int64_t> do_append_access(const AccessRecord& record) override;
   Result<std::vector<AccessRecord>> do_list_access(std::string_view subject_org, std::int64_t after_id,
                                                    int limit) override;
+  Result<WriteResult> do_submit_report(const ReportRecord& report, const IncidentRecord& incident,
+                                       const IdempotencyKey* idem) override;
+  Result<std::optional<ReportRecord>> do_get_report(std::string_view id) override;
+  Result<std::vector<ReportRecord>> do_list_reports(const ReportQuery& query) override;
+  Result<std::vector<ReportRecord>> do_incident_chain(std::string_view incident_id) override;
+  Result<std::optional<IncidentRecord>> do_get_incident(std::string_view id) override;
+  Result<std::vector<IncidentRecord>> do_list_overdue_incidents(TimeNs now,
+                                                                const std::optional<std::string>& org_id,
+                                                                int limit) override;
+  Result<std::int64_t> do_append_report_access(const ReportAccessEntry& entry) override;
+  Result<std::vector<ReportAccessEntry>> do_list_report_access(std::string_view report_id,
+                                                               std::int64_t after_id, int limit) override;
 
  private:
   explicit PostgresHubStore(Options options);

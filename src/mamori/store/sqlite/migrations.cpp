@@ -117,29 +117,87 @@ CREATE TABLE idempotency_keys (
 );
 )sql";
 
-// Version 2: incident reports, as documents. The report domain library
-// (src/mamori/report/) owns the document's shape; the hub indexes what it
-// queries by (organisation, kind, chain of follow-ups, time of awareness, TLP).
+// Version 2: incident reports (src/mamori/report/). A report's document is
+// stored byte for byte as serialize_report wrote it, because its receipts
+// hash those bytes; the columns beside it index what the hub queries by. The
+// incident row carries the chain's latest sequence (follow-ups continue it
+// only from there) and its earliest unmet deadline (the overdue list).
+// report_access is the append-only log of who read which report and why.
 constexpr std::string_view kV2 = R"sql(
-CREATE TABLE reports (
-  id         TEXT PRIMARY KEY,
-  org_id     TEXT NOT NULL REFERENCES organisations (id),
-  kind       TEXT NOT NULL,  -- quick, follow_up, final
-  parent_id  TEXT REFERENCES reports (id),
-  status     TEXT NOT NULL,
-  tlp        TEXT NOT NULL,
-  aware_ns   INTEGER NOT NULL,
-  created_ns INTEGER NOT NULL,
-  updated_ns INTEGER NOT NULL,
-  document   TEXT NOT NULL   -- JSON document of the report domain
+CREATE TABLE incidents (
+  id              TEXT PRIMARY KEY,
+  org_id          TEXT NOT NULL REFERENCES organisations (id),
+  reporter_sector TEXT NOT NULL,
+  incident_type   TEXT NOT NULL,
+  latest_stage    TEXT NOT NULL,
+  last_sequence   INTEGER NOT NULL,
+  closed          INTEGER NOT NULL,
+  aware_ns        INTEGER NOT NULL,
+  opened_ns       INTEGER NOT NULL,
+  updated_ns      INTEGER NOT NULL,
+  next_due_ns     INTEGER
 );
-CREATE INDEX reports_org ON reports (org_id, created_ns);
-CREATE INDEX reports_parent ON reports (parent_id);
+CREATE INDEX incidents_org ON incidents (org_id, id);
+CREATE INDEX incidents_next_due ON incidents (next_due_ns);
+CREATE TABLE reports (
+  id              TEXT PRIMARY KEY,
+  incident_id     TEXT NOT NULL REFERENCES incidents (id),
+  org_id          TEXT NOT NULL REFERENCES organisations (id),
+  reporter_sector TEXT NOT NULL,
+  stage           TEXT NOT NULL,
+  sequence        INTEGER NOT NULL,
+  tlp             TEXT NOT NULL,
+  incident_type   TEXT NOT NULL,
+  aware_ns        INTEGER NOT NULL,
+  received_ns     INTEGER NOT NULL,
+  document        TEXT NOT NULL,
+  document_sha256 TEXT NOT NULL,
+  UNIQUE (incident_id, sequence)
+);
+CREATE INDEX reports_org ON reports (org_id, id);
+CREATE TABLE report_receipts (
+  report_id        TEXT NOT NULL REFERENCES reports (id),
+  recipient        TEXT NOT NULL,
+  reasons          TEXT NOT NULL,  -- JSON array
+  sees_identity    INTEGER NOT NULL,
+  identity_visible INTEGER NOT NULL,
+  view_sha256      TEXT NOT NULL,
+  signed_receipt   TEXT NOT NULL,
+  time_ns          INTEGER NOT NULL,
+  PRIMARY KEY (report_id, recipient)
+);
+CREATE INDEX report_receipts_recipient ON report_receipts (recipient, report_id);
+CREATE TABLE report_indicators (
+  report_id TEXT NOT NULL REFERENCES reports (id),
+  type      TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  PRIMARY KEY (report_id, type, value)
+);
+CREATE INDEX report_indicators_value ON report_indicators (value);
+CREATE TABLE report_access (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ns       INTEGER NOT NULL,
+  report_id     TEXT NOT NULL,
+  incident_id   TEXT NOT NULL,
+  reporter_org  TEXT NOT NULL,
+  reader_key_id TEXT NOT NULL,
+  reader_org    TEXT NOT NULL,
+  reader_role   TEXT NOT NULL,
+  purpose       TEXT NOT NULL,
+  allowed       INTEGER NOT NULL,
+  reason        TEXT NOT NULL,
+  ledger_index  INTEGER NOT NULL
+);
+CREATE INDEX report_access_report ON report_access (report_id, id);
+CREATE TRIGGER report_access_no_update BEFORE UPDATE ON report_access
+  BEGIN SELECT RAISE(ABORT, 'the report access log is append-only'); END;
+CREATE TRIGGER report_access_no_delete BEFORE DELETE ON report_access
+  BEGIN SELECT RAISE(ABORT, 'the report access log is append-only'); END;
 )sql";
 
 constexpr std::array<Migration, 2> kMigrations = {{
     {1, "organisations, api keys, findings, access log, idempotency", kV1},
-    {2, "incident reports as documents", kV2},
+    {2, "incident reports, incidents, receipts, indicators, report access log", kV2},
 }};
 
 }  // namespace

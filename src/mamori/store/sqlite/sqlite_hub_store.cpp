@@ -715,3 +715,374 @@ Result<std::vector<AccessRecord>> SqliteHubStore::do_list_access(std::string_vie
 }
 
 }  // namespace mamori::store
+
+// ---- incident reports ------------------------------------------------------
+
+namespace mamori::store {
+
+namespace {
+
+constexpr const char kInsertIncident[] =
+    "INSERT INTO incidents (id, org_id, reporter_sector, incident_type, latest_stage, last_sequence, closed, "
+    "aware_ns, "
+    "opened_ns, updated_ns, next_due_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "ON CONFLICT (id) DO NOTHING";
+// Continues the chain only from the sequence before this one, and never after the final report.
+constexpr const char kAdvanceIncident[] =
+    "UPDATE incidents SET incident_type = ?2, latest_stage = ?3, last_sequence = ?4, closed = ?5, updated_ns "
+    "= ?6, "
+    "next_due_ns = ?7 WHERE id = ?1 AND org_id = ?8 AND last_sequence = ?4 - 1 AND closed = 0";
+constexpr const char kIncidentExists[] = "SELECT 1 FROM incidents WHERE id = ?1";
+constexpr const char kInsertReport[] =
+    "INSERT INTO reports (id, incident_id, org_id, reporter_sector, stage, sequence, tlp, incident_type, "
+    "aware_ns, "
+    "received_ns, document, document_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+    "ON CONFLICT DO NOTHING";
+constexpr const char kInsertReceipt[] =
+    "INSERT INTO report_receipts (report_id, recipient, reasons, sees_identity, identity_visible, "
+    "view_sha256, "
+    "signed_receipt, time_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr const char kInsertIndicator[] =
+    "INSERT INTO report_indicators (report_id, type, value) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+constexpr const char kReportColumns[] =
+    "SELECT id, incident_id, org_id, reporter_sector, stage, sequence, tlp, incident_type, aware_ns, "
+    "received_ns, "
+    "document, document_sha256 FROM reports WHERE id = ?1";
+constexpr const char kReceiptsOf[] =
+    "SELECT recipient, reasons, sees_identity, identity_visible, view_sha256, signed_receipt, time_ns "
+    "FROM report_receipts WHERE report_id = ?1 ORDER BY rowid";
+constexpr const char kIndicatorsOf[] =
+    "SELECT type, value FROM report_indicators WHERE report_id = ?1 ORDER BY type, value";
+constexpr const char kListReports[] =
+    "SELECT id, incident_id, org_id, reporter_sector, stage, sequence, tlp, incident_type, aware_ns, "
+    "received_ns, "
+    "'', document_sha256 FROM reports r WHERE id > ?1 AND (?2 IS NULL OR org_id = ?2) "
+    "AND (?3 IS NULL OR incident_id = ?3) AND (?4 IS NULL OR org_id = ?4 OR tlp IN ('CLEAR', 'GREEN') "
+    "OR EXISTS (SELECT 1 FROM report_receipts x WHERE x.report_id = r.id AND x.recipient = ?4)) "
+    "ORDER BY id LIMIT ?5";
+constexpr const char kIncidentChain[] =
+    "SELECT id, incident_id, org_id, reporter_sector, stage, sequence, tlp, incident_type, aware_ns, "
+    "received_ns, "
+    "document, document_sha256 FROM reports WHERE incident_id = ?1 ORDER BY sequence";
+constexpr const char kSelectIncident[] =
+    "SELECT id, org_id, reporter_sector, incident_type, latest_stage, last_sequence, closed, aware_ns, "
+    "opened_ns, "
+    "updated_ns, next_due_ns FROM incidents WHERE id = ?1";
+constexpr const char kOverdueIncidents[] =
+    "SELECT id, org_id, reporter_sector, incident_type, latest_stage, last_sequence, closed, aware_ns, "
+    "opened_ns, "
+    "updated_ns, next_due_ns FROM incidents WHERE next_due_ns IS NOT NULL AND next_due_ns < ?1 "
+    "AND (?2 IS NULL OR org_id = ?2) ORDER BY next_due_ns, id LIMIT ?3";
+constexpr const char kInsertReportAccess[] =
+    "INSERT INTO report_access (time_ns, report_id, incident_id, reporter_org, reader_key_id, reader_org, "
+    "reader_role, "
+    "purpose, allowed, reason, ledger_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+constexpr const char kListReportAccess[] =
+    "SELECT id, time_ns, report_id, incident_id, reporter_org, reader_key_id, reader_org, reader_role, "
+    "purpose, "
+    "allowed, reason, ledger_index FROM report_access WHERE report_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+
+ReportRecord read_report(const Query& q) {
+  ReportRecord r;
+  r.id = q.col_text(0);
+  r.incident_id = q.col_text(1);
+  r.org_id = q.col_text(2);
+  r.reporter_sector = q.col_text(3);
+  r.stage = q.col_text(4);
+  r.sequence = q.col_i64(5);
+  r.tlp = q.col_text(6);
+  r.incident_type = q.col_text(7);
+  r.aware_at = static_cast<TimeNs>(q.col_i64(8));
+  r.received = static_cast<TimeNs>(q.col_i64(9));
+  r.document = q.col_text(10);
+  r.document_sha256 = q.col_text(11);
+  return r;
+}
+
+IncidentRecord read_incident(const Query& q, sqlite3_stmt* s) {
+  IncidentRecord i;
+  i.id = q.col_text(0);
+  i.org_id = q.col_text(1);
+  i.reporter_sector = q.col_text(2);
+  i.incident_type = q.col_text(3);
+  i.latest_stage = q.col_text(4);
+  i.last_sequence = q.col_i64(5);
+  i.closed = q.col_i64(6) != 0;
+  i.aware_at = static_cast<TimeNs>(q.col_i64(7));
+  i.opened = static_cast<TimeNs>(q.col_i64(8));
+  i.updated = static_cast<TimeNs>(q.col_i64(9));
+  if (sqlite3_column_type(s, 10) != SQLITE_NULL) i.next_due = static_cast<TimeNs>(q.col_i64(10));
+  return i;
+}
+
+Query& bind_next_due(Query& q, const std::optional<TimeNs>& due) {
+  return due ? q.i64(static_cast<std::int64_t>(*due)) : q.null();
+}
+
+}  // namespace
+
+Result<WriteResult> SqliteHubStore::do_submit_report(const ReportRecord& r, const IncidentRecord& inc,
+                                                     const IdempotencyKey* idem) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  std::lock_guard write(write_mutex_);
+  Transaction tx(**c);
+  MAMORI_TRY(tx.begin());
+  if (idem) {
+    auto claimed = claim_idempotency(**c, *idem);
+    if (!claimed) return tl::unexpected(claimed.error());
+    if (*claimed) return **claimed;
+  }
+  {
+    auto q = query(**c, kOrgExists);
+    if (!q) return tl::unexpected(q.error());
+    (*q)->text(r.org_id);
+    auto row = (*q)->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return WriteResult{WriteOutcome::not_found, {r.org_id}, 0};
+  }
+  if (r.stage == "quick") {
+    auto q = query(**c, kInsertIncident);
+    if (!q) return tl::unexpected(q.error());
+    (*q)->text(inc.id)
+        .text(inc.org_id)
+        .text(inc.reporter_sector)
+        .text(inc.incident_type)
+        .text(inc.latest_stage)
+        .i64(inc.last_sequence)
+        .i64(inc.closed ? 1 : 0)
+        .i64(static_cast<std::int64_t>(inc.aware_at))
+        .i64(static_cast<std::int64_t>(inc.opened))
+        .i64(static_cast<std::int64_t>(inc.updated));
+    bind_next_due(**q, inc.next_due);
+    MAMORI_TRY((*q)->run());
+    if ((*q)->changes() == 0) return WriteResult{WriteOutcome::exists, {inc.id}, 0};
+  } else {
+    auto q = query(**c, kAdvanceIncident);
+    if (!q) return tl::unexpected(q.error());
+    (*q)->text(inc.id)
+        .text(inc.incident_type)
+        .text(inc.latest_stage)
+        .i64(inc.last_sequence)
+        .i64(inc.closed ? 1 : 0)
+        .i64(static_cast<std::int64_t>(inc.updated));
+    bind_next_due(**q, inc.next_due);
+    MAMORI_TRY((*q)->text(inc.org_id).run());
+    if ((*q)->changes() == 0) {
+      auto e = query(**c, kIncidentExists);
+      if (!e) return tl::unexpected(e.error());
+      (*e)->text(inc.id);
+      auto row = (*e)->step();
+      if (!row) return tl::unexpected(row.error());
+      return WriteResult{*row ? WriteOutcome::stale : WriteOutcome::not_found, {inc.id}, 0};
+    }
+  }
+  {
+    auto q = query(**c, kInsertReport);
+    if (!q) return tl::unexpected(q.error());
+    MAMORI_TRY((*q)->text(r.id)
+                   .text(r.incident_id)
+                   .text(r.org_id)
+                   .text(r.reporter_sector)
+                   .text(r.stage)
+                   .i64(r.sequence)
+                   .text(r.tlp)
+                   .text(r.incident_type)
+                   .i64(static_cast<std::int64_t>(r.aware_at))
+                   .i64(static_cast<std::int64_t>(r.received))
+                   .text(r.document)
+                   .text(r.document_sha256)
+                   .run());
+    if ((*q)->changes() == 0) return WriteResult{WriteOutcome::exists, {r.id}, 0};
+  }
+  for (const auto& rc : r.receipts) {
+    auto q = query(**c, kInsertReceipt);
+    if (!q) return tl::unexpected(q.error());
+    MAMORI_TRY((*q)->text(r.id)
+                   .text(rc.recipient)
+                   .text(rc.reasons_json)
+                   .i64(rc.sees_identity ? 1 : 0)
+                   .i64(rc.identity_visible ? 1 : 0)
+                   .text(rc.view_sha256)
+                   .text(rc.signed_receipt)
+                   .i64(static_cast<std::int64_t>(rc.time))
+                   .run());
+  }
+  for (const auto& ind : r.indicators) {
+    auto q = query(**c, kInsertIndicator);
+    if (!q) return tl::unexpected(q.error());
+    MAMORI_TRY((*q)->text(r.id).text(ind.type).text(ind.value).run());
+  }
+  if (idem) MAMORI_TRY(finish_idempotency(**c, *idem, {r.id}));
+  MAMORI_TRY(tx.commit());
+  return WriteResult{WriteOutcome::done, {r.id}, 1};
+}
+
+Result<std::optional<ReportRecord>> SqliteHubStore::do_get_report(std::string_view id) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  // One read transaction: the report and its receipts come from one snapshot.
+  MAMORI_TRY((*c)->exec("BEGIN"));
+  struct End {
+    Conn& c;
+    ~End() { (void)c.exec("COMMIT"); }
+  } end{**c};
+  ReportRecord r;
+  {
+    auto q = query(**c, kReportColumns);
+    if (!q) return tl::unexpected(q.error());
+    (*q)->text(id);
+    auto row = (*q)->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return std::optional<ReportRecord>{};
+    r = read_report(**q);
+  }
+  {
+    auto q = query(**c, kReceiptsOf);
+    if (!q) return tl::unexpected(q.error());
+    (*q)->text(id);
+    for (;;) {
+      auto row = (*q)->step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      ReportReceiptRecord rc;
+      rc.recipient = (*q)->col_text(0);
+      rc.reasons_json = (*q)->col_text(1);
+      rc.sees_identity = (*q)->col_i64(2) != 0;
+      rc.identity_visible = (*q)->col_i64(3) != 0;
+      rc.view_sha256 = (*q)->col_text(4);
+      rc.signed_receipt = (*q)->col_text(5);
+      rc.time = static_cast<TimeNs>((*q)->col_i64(6));
+      r.receipts.push_back(std::move(rc));
+    }
+  }
+  {
+    auto q = query(**c, kIndicatorsOf);
+    if (!q) return tl::unexpected(q.error());
+    (*q)->text(id);
+    for (;;) {
+      auto row = (*q)->step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      r.indicators.push_back({(*q)->col_text(0), (*q)->col_text(1)});
+    }
+  }
+  return std::optional<ReportRecord>(std::move(r));
+}
+
+Result<std::vector<ReportRecord>> SqliteHubStore::do_list_reports(const ReportQuery& f) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  auto q = query(**c, kListReports);
+  if (!q) return tl::unexpected(q.error());
+  (*q)->text(f.after_id).opt_text(f.org_id).opt_text(f.incident_id).opt_text(f.visible_to_org).i64(f.limit);
+  std::vector<ReportRecord> out;
+  for (;;) {
+    auto row = (*q)->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    out.push_back(read_report(**q));
+  }
+  return out;
+}
+
+Result<std::vector<ReportRecord>> SqliteHubStore::do_incident_chain(std::string_view incident_id) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  auto q = query(**c, kIncidentChain);
+  if (!q) return tl::unexpected(q.error());
+  (*q)->text(incident_id);
+  std::vector<ReportRecord> out;
+  for (;;) {
+    auto row = (*q)->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    out.push_back(read_report(**q));
+  }
+  return out;
+}
+
+Result<std::optional<IncidentRecord>> SqliteHubStore::do_get_incident(std::string_view id) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  auto s = (*c)->statement(kSelectIncident);
+  if (!s) return tl::unexpected(s.error());
+  Query q(**c, *s);
+  q.text(id);
+  auto row = q.step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<IncidentRecord>{};
+  return std::optional<IncidentRecord>(read_incident(q, *s));
+}
+
+Result<std::vector<IncidentRecord>> SqliteHubStore::do_list_overdue_incidents(
+    TimeNs now, const std::optional<std::string>& org_id, int limit) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  auto s = (*c)->statement(kOverdueIncidents);
+  if (!s) return tl::unexpected(s.error());
+  Query q(**c, *s);
+  q.i64(static_cast<std::int64_t>(now)).opt_text(org_id).i64(limit);
+  std::vector<IncidentRecord> out;
+  for (;;) {
+    auto row = q.step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    out.push_back(read_incident(q, *s));
+  }
+  return out;
+}
+
+Result<std::int64_t> SqliteHubStore::do_append_report_access(const ReportAccessEntry& e) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  std::lock_guard write(write_mutex_);
+  auto q = query(**c, kInsertReportAccess);
+  if (!q) return tl::unexpected(q.error());
+  MAMORI_TRY((*q)->i64(static_cast<std::int64_t>(e.time))
+                 .text(e.report_id)
+                 .text(e.incident_id)
+                 .text(e.reporter_org)
+                 .text(e.reader_key_id)
+                 .text(e.reader_org)
+                 .text(e.reader_role)
+                 .text(e.purpose)
+                 .i64(e.allowed ? 1 : 0)
+                 .text(e.reason)
+                 .i64(e.ledger_index)
+                 .run());
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid((*c)->db()));
+}
+
+Result<std::vector<ReportAccessEntry>> SqliteHubStore::do_list_report_access(std::string_view report_id,
+                                                                             std::int64_t after_id,
+                                                                             int limit) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  auto q = query(**c, kListReportAccess);
+  if (!q) return tl::unexpected(q.error());
+  (*q)->text(report_id).i64(after_id).i64(limit);
+  std::vector<ReportAccessEntry> out;
+  for (;;) {
+    auto row = (*q)->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    ReportAccessEntry e;
+    e.id = (*q)->col_i64(0);
+    e.time = static_cast<TimeNs>((*q)->col_i64(1));
+    e.report_id = (*q)->col_text(2);
+    e.incident_id = (*q)->col_text(3);
+    e.reporter_org = (*q)->col_text(4);
+    e.reader_key_id = (*q)->col_text(5);
+    e.reader_org = (*q)->col_text(6);
+    e.reader_role = (*q)->col_text(7);
+    e.purpose = (*q)->col_text(8);
+    e.allowed = (*q)->col_i64(9) != 0;
+    e.reason = (*q)->col_text(10);
+    e.ledger_index = (*q)->col_i64(11);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace mamori::store
