@@ -478,6 +478,203 @@ TEST_P(StoreContract, CountsCallsAndErrors) {
   EXPECT_EQ(store_->total_errors(), 0u);
 }
 
+// ---- incident reports ------------------------------------------------------
+
+ReportRecord report_doc(std::string id, std::string incident, std::string stage, std::int64_t sequence,
+                        std::string org_id = "acme-power", std::string tlp = "AMBER") {
+  ReportRecord r;
+  r.id = std::move(id);
+  r.incident_id = std::move(incident);
+  r.org_id = std::move(org_id);
+  r.reporter_sector = "electricity";
+  r.stage = std::move(stage);
+  r.sequence = sequence;
+  r.tlp = std::move(tlp);
+  r.incident_type = "ransomware";
+  r.aware_at = 1'700'000'000'000'000'000ULL;
+  r.received = r.aware_at + 60'000'000'000ULL * (sequence + 1);
+  r.document = R"({"schema":"mamori.report/v1","id":")" + r.id + R"("})";
+  r.document_sha256 = std::string(64, 'd');
+  for (const char* recipient : {"jp.ncs", "jp.meti"}) {
+    ReportReceiptRecord rc;
+    rc.recipient = recipient;
+    rc.reasons_json = R"(["why"])";
+    rc.sees_identity = std::string_view(recipient) == "jp.ncs";
+    rc.identity_visible = rc.sees_identity;
+    rc.view_sha256 = std::string(64, 'e');
+    rc.signed_receipt = "mamori.report.receipt/v1\nreport " + r.id + "\n\n— hub sig\n";
+    rc.time = r.received;
+    r.receipts.push_back(std::move(rc));
+  }
+  r.indicators = {{"ipv4", "203.0.113.9"}, {"domain", "evil.example"}};
+  return r;
+}
+
+IncidentRecord incident_of(const ReportRecord& r, std::optional<TimeNs> next_due) {
+  IncidentRecord i;
+  i.id = r.incident_id;
+  i.org_id = r.org_id;
+  i.reporter_sector = r.reporter_sector;
+  i.incident_type = r.incident_type;
+  i.latest_stage = r.stage;
+  i.last_sequence = r.sequence;
+  i.closed = r.stage == "final";
+  i.aware_at = r.aware_at;
+  i.updated = r.received;
+  i.next_due = next_due;
+  return i;
+}
+
+TEST_P(StoreContract, ReportChainIsStoredWholeAndContinuedInOrder) {
+  ASSERT_TRUE(store_->create_organisation(org("acme-power")).has_value());
+  const std::string inc = "rpt-20250301T000000Z-0000000000000001";
+  auto quick = report_doc(inc, inc, "quick", 0);
+  auto w = store_->submit_report(quick, incident_of(quick, 100));
+  ASSERT_TRUE(w.has_value()) << w.error().message;
+  EXPECT_EQ(w->outcome, WriteOutcome::done);
+  // The same quick report again: the incident is open already.
+  EXPECT_EQ(store_->submit_report(quick, incident_of(quick, 100))->outcome, WriteOutcome::exists);
+
+  auto got = store_->get_report(inc);
+  ASSERT_TRUE(got.has_value() && got->has_value());
+  EXPECT_EQ((*got)->document, quick.document);  // byte for byte
+  ASSERT_EQ((*got)->receipts.size(), 2u);
+  EXPECT_EQ((*got)->receipts[0].recipient, "jp.ncs");
+  EXPECT_TRUE((*got)->receipts[0].sees_identity);
+  EXPECT_FALSE((*got)->receipts[1].identity_visible);
+  EXPECT_EQ((*got)->receipts[1].signed_receipt, quick.receipts[1].signed_receipt);
+  EXPECT_EQ((*got)->indicators.size(), 2u);
+
+  // A follow-up must continue from sequence 0; sequence 2 first is stale.
+  auto skip = report_doc("rpt-20250301T000100Z-0000000000000002", inc, "follow_up", 2);
+  EXPECT_EQ(store_->submit_report(skip, incident_of(skip, 200))->outcome, WriteOutcome::stale);
+  auto one = report_doc("rpt-20250301T000100Z-0000000000000003", inc, "follow_up", 1);
+  EXPECT_EQ(store_->submit_report(one, incident_of(one, 200))->outcome, WriteOutcome::done);
+  auto fin = report_doc("rpt-20250301T000200Z-0000000000000004", inc, "final", 2);
+  EXPECT_EQ(store_->submit_report(fin, incident_of(fin, std::nullopt))->outcome, WriteOutcome::done);
+  // Nothing after the final report.
+  auto late = report_doc("rpt-20250301T000300Z-0000000000000005", inc, "follow_up", 3);
+  EXPECT_EQ(store_->submit_report(late, incident_of(late, 300))->outcome, WriteOutcome::stale);
+  auto orphan = report_doc("rpt-20250301T000300Z-0000000000000006", "rpt-nope", "follow_up", 1);
+  EXPECT_EQ(store_->submit_report(orphan, incident_of(orphan, 300))->outcome, WriteOutcome::not_found);
+
+  auto chain = store_->incident_chain(inc);
+  ASSERT_TRUE(chain.has_value());
+  ASSERT_EQ(chain->size(), 3u);
+  EXPECT_EQ((*chain)[0].id, quick.id);
+  EXPECT_EQ((*chain)[1].id, one.id);
+  EXPECT_EQ((*chain)[2].id, fin.id);
+  EXPECT_EQ((*chain)[2].document, fin.document);
+  auto incident = store_->get_incident(inc);
+  ASSERT_TRUE(incident.has_value() && incident->has_value());
+  EXPECT_TRUE((*incident)->closed);
+  EXPECT_EQ((*incident)->last_sequence, 2);
+  EXPECT_FALSE((*incident)->next_due.has_value());
+}
+
+TEST_P(StoreContract, ReportSubmissionIsIdempotentAndInvalidOnesStoreNothing) {
+  ASSERT_TRUE(store_->create_organisation(org("acme-power")).has_value());
+  auto a = report_doc("rpt-a", "rpt-a", "quick", 0);
+  auto key = idem("report-1");
+  EXPECT_EQ(store_->submit_report(a, incident_of(a, 5), &key)->outcome, WriteOutcome::done);
+  // A retry builds a new id; the key replays the first one and writes nothing.
+  auto retry = report_doc("rpt-b", "rpt-b", "quick", 0);
+  auto again = store_->submit_report(retry, incident_of(retry, 5), &key);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->outcome, WriteOutcome::replayed);
+  EXPECT_EQ(again->ids, std::vector<std::string>{"rpt-a"});
+  EXPECT_FALSE(store_->get_report("rpt-b")->has_value());
+  auto other = idem("report-1", "c");
+  EXPECT_EQ(store_->submit_report(retry, incident_of(retry, 5), &other)->outcome, WriteOutcome::key_mismatch);
+
+  auto bad = report_doc("rpt-c", "rpt-c", "quick", 0);
+  bad.receipts.clear();
+  EXPECT_FALSE(store_->submit_report(bad, incident_of(bad, 5)).has_value());
+  auto nul = report_doc("rpt-d", "rpt-d", "quick", 0);
+  nul.document = std::string("{\"x\":\"a\0b\"}", 12);
+  EXPECT_FALSE(store_->submit_report(nul, incident_of(nul, 5)).has_value());
+  auto bad_id = report_doc("rpt e; DROP TABLE reports;--", "rpt e; DROP TABLE reports;--", "quick", 0);
+  EXPECT_FALSE(store_->submit_report(bad_id, incident_of(bad_id, 5)).has_value());
+  auto unknown_org = report_doc("rpt-f", "rpt-f", "quick", 0, "nobody");
+  EXPECT_EQ(store_->submit_report(unknown_org, incident_of(unknown_org, 5))->outcome,
+            WriteOutcome::not_found);
+  ReportQuery all;
+  auto rows = store_->list_reports(all);
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].id, "rpt-a");
+}
+
+TEST_P(StoreContract, ReportListsHonourOrganisationAndVisibility) {
+  ASSERT_TRUE(store_->create_organisation(org("acme-power")).has_value());
+  ASSERT_TRUE(store_->create_organisation(org("beta-gas", "gas")).has_value());
+  auto a = report_doc("rpt-1", "rpt-1", "quick", 0, "acme-power", "AMBER");
+  auto b = report_doc("rpt-2", "rpt-2", "quick", 0, "beta-gas", "GREEN");
+  auto c = report_doc("rpt-3", "rpt-3", "quick", 0, "beta-gas", "RED");
+  c.receipts.pop_back();  // jp.ncs only
+  for (auto* r : {&a, &b, &c})
+    ASSERT_EQ(store_->submit_report(*r, incident_of(*r, 1000))->outcome, WriteOutcome::done);
+  auto ids = [&](ReportQuery q) {
+    std::vector<std::string> out;
+    auto rows = store_->list_reports(q);
+    EXPECT_TRUE(rows.has_value());
+    if (rows)
+      for (const auto& r : *rows) out.push_back(r.id);
+    return out;
+  };
+  ReportQuery own;
+  own.org_id = "beta-gas";
+  EXPECT_EQ(ids(own), (std::vector<std::string>{"rpt-2", "rpt-3"}));
+  ReportQuery meti;
+  meti.visible_to_org = "jp.meti";  // a recipient of 1 and 2; 2 is GREEN anyway
+  EXPECT_EQ(ids(meti), (std::vector<std::string>{"rpt-1", "rpt-2"}));
+  ReportQuery stranger;
+  stranger.visible_to_org = "someone";
+  EXPECT_EQ(ids(stranger), (std::vector<std::string>{"rpt-2"}));
+  ReportQuery page;
+  page.after_id = "rpt-1";
+  page.limit = 1;
+  EXPECT_EQ(ids(page), (std::vector<std::string>{"rpt-2"}));
+  auto listed = store_->list_reports(ReportQuery{});
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_TRUE((*listed)[0].document.empty());  // lists carry no content
+
+  auto overdue = store_->list_overdue_incidents(1001, std::nullopt, 10);
+  ASSERT_TRUE(overdue.has_value());
+  EXPECT_EQ(overdue->size(), 3u);
+  EXPECT_EQ(store_->list_overdue_incidents(1000, std::nullopt, 10)->size(), 0u);
+  EXPECT_EQ(store_->list_overdue_incidents(1001, std::string("acme-power"), 10)->size(), 1u);
+}
+
+TEST_P(StoreContract, ReportAccessLogIsAppendOnly) {
+  ReportAccessEntry e;
+  e.time = 42;
+  e.report_id = "rpt-1";
+  e.incident_id = "rpt-1";
+  e.reporter_org = "acme-power";
+  e.reader_key_id = "00000000000000aa";
+  e.reader_org = "jp.meti";
+  e.reader_role = "analyst";
+  e.purpose = "x'); DELETE FROM report_access; --";
+  e.allowed = false;
+  e.reason = "refused";
+  e.ledger_index = 7;
+  auto id = store_->append_report_access(e);
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  e.allowed = true;
+  ASSERT_TRUE(store_->append_report_access(e).has_value());
+  auto rows = store_->list_report_access("rpt-1", 0, 10);
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].purpose, e.purpose);  // stored as text
+  EXPECT_FALSE((*rows)[0].allowed);
+  EXPECT_TRUE((*rows)[1].allowed);
+  EXPECT_EQ((*rows)[1].ledger_index, 7);
+  EXPECT_EQ(store_->list_report_access("rpt-1", (*rows)[0].id, 10)->size(), 1u);
+  e.reason = std::string("bad\0reason", 10);
+  EXPECT_FALSE(store_->append_report_access(e).has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 

@@ -185,8 +185,6 @@ CREATE FUNCTION report_access_append_only() RETURNS trigger LANGUAGE plpgsql AS 
 BEGIN RAISE EXCEPTION 'the report access log is append-only'; END $$;
 CREATE TRIGGER report_access_no_change BEFORE UPDATE OR DELETE ON report_access
   FOR EACH ROW EXECUTE FUNCTION report_access_append_only();
-CREATE TRIGGER report_access_no_delete BEFORE DELETE ON report_access
-  BEGIN SELECT RAISE(ABORT, 'the report access log is append-only'); END;
 )sql";
 
 constexpr std::array<Migration, 2> kMigrations = {{
