@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   mamori::cli::register_hub_commands(commands);
   mamori::cli::register_org_commands(commands);
   mamori::cli::register_apikey_commands(commands);
+  mamori::cli::register_report_commands(commands);
   mamori::cli::register_eval_commands(commands);
   mamori::cli::register_detect_commands(commands);
   try {
