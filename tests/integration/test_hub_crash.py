@@ -1,6 +1,6 @@
 """Durability under a crash, on both backends: writers keep creating
-organisations and submitting findings (each with an Idempotency-Key, retried
-until acknowledged) while the hub is killed with SIGKILL and restarted on the
+organisations, submitting findings and filing incident reports with a
+follow-up each (each with an Idempotency-Key, retried until acknowledged) while the hub is killed with SIGKILL and restarted on the
 same database. Afterwards every write that got a 2xx is present, and none is
 duplicated."""
 import http.client
@@ -25,6 +25,9 @@ class CrashRestartTests:
             hub.start()
             hub.create_org("carrier-x", sector="information_communication")
             carrier = hub.create_key("carrier", "carrier-x")
+            hub.create_org("grid-y", sector="electricity")
+            operator = hub.create_key("operator", "grid-y")
+            acked_reports = {}   # idempotency key -> report id from the 2xx
             acked_orgs = {}      # idempotency key -> org id from the 2xx
             acked_findings = {}  # endpoint -> finding id from the 2xx
             retries = [0]
@@ -67,6 +70,17 @@ class CrashRestartTests:
                         receipt = send("POST", "/v1/findings", carrier, finding, "finding-%d-%d" % (n, i))
                         with lock:
                             acked_findings[endpoint] = receipt["ids"][0]
+                        quick = {"incident_type": "ddos", "aware_at": "2025-03-01T00:00:00Z",
+                                 "contact": "NOC %d/%d" % (n, i)}
+                        accepted = send("POST", "/v1/reports", operator, quick, "quick-%d-%d" % (n, i))
+                        with lock:
+                            acked_reports["quick-%d-%d" % (n, i)] = accepted["id"]
+                        if i % 3 == 0:
+                            follow = {"stage": "follow_up", "incident": accepted["id"], "sequence": 1,
+                                      "changes": "update %d/%d" % (n, i)}
+                            update = send("POST", "/v1/reports", operator, follow, "follow-%d-%d" % (n, i))
+                            with lock:
+                                acked_reports["follow-%d-%d" % (n, i)] = update["id"]
                 except Exception as e:  # reported by the main thread
                     errors.append(e)
 
@@ -99,7 +113,7 @@ class CrashRestartTests:
                 if not page["next"]:
                     break
                 after = page["next"]
-            ids = [o["id"] for o in stored_orgs if o["id"] != "carrier-x"]
+            ids = [o["id"] for o in stored_orgs if o["id"] not in ("carrier-x", "grid-y")]
             self.assertEqual(len(ids), len(set(ids)))
             self.assertEqual(sorted(ids), sorted(acked_orgs.values()))  # present, and nothing unacknowledged extra
             status, _, page = hub.request("GET", "/v1/findings?limit=1000", hub.admin_key)
@@ -109,6 +123,24 @@ class CrashRestartTests:
             for endpoint, fid in acked_findings.items():
                 self.assertEqual(findings[endpoint]["id"], fid)
                 self.assertEqual(findings[endpoint]["reports"], 1, endpoint)  # retries were replays, not repeats
+            # Every acknowledged report is there once, with its receipts, and nothing else is.
+            stored_reports, after = [], ""
+            while True:
+                status, _, page = hub.request("GET", "/v1/reports?limit=1000&after=" + after, operator)
+                self.assertEqual(status, 200, page)
+                stored_reports += page["items"]
+                if not page["next"]:
+                    break
+                after = page["next"]
+            report_ids = [r["id"] for r in stored_reports]
+            self.assertEqual(len(report_ids), len(set(report_ids)))
+            self.assertEqual(sorted(report_ids), sorted(acked_reports.values()))
+            incidents = [r["incident"] for r in stored_reports if r["stage"] == "quick"]
+            self.assertEqual(len(incidents), WRITERS * WRITES_PER_WRITER)
+            for rid in list(acked_reports.values())[:10]:
+                status, _, rec = hub.request("GET", "/v1/reports/%s/receipts" % rid, operator)
+                self.assertEqual(status, 200, rec)
+                self.assertEqual({r["recipient"] for r in rec["receipts"]}, {"jp.ncs", "jp.meti"})
         finally:
             hub.drop()
 

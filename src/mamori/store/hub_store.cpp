@@ -300,4 +300,9 @@ Result<std::vector<ReportAccessEntry>> HubStore::list_report_access(std::string_
                  do_list_report_access(report_id, after_id < 0 ? 0 : after_id, clamp_limit(limit)));
 }
 
+Result<std::optional<WriteResult>> HubStore::lookup_idempotency(const IdempotencyKey& idem) {
+  if (auto ok = validate_idempotency(idem); !ok) return tl::unexpected(ok.error());
+  return counted(Op::lookup_idempotency, do_lookup_idempotency(idem));
+}
+
 }  // namespace mamori::store

@@ -69,6 +69,7 @@ class HubStore {
     list_overdue_incidents,
     append_report_access,
     list_report_access,
+    lookup_idempotency,
     count_
   };
   struct OpCounters {
@@ -129,6 +130,11 @@ class HubStore {
   Result<std::vector<ReportAccessEntry>> list_report_access(std::string_view report_id, std::int64_t after_id,
                                                             int limit);
 
+  // An Idempotency-Key already used: `replayed` with the first request's ids,
+  // or `key_mismatch`; nullopt when unused. Lets a handler answer a retry
+  // before checks that the first request's own success would now fail.
+  Result<std::optional<WriteResult>> lookup_idempotency(const IdempotencyKey& idem);
+
   OpCounters counters(Op op) const noexcept;
   std::uint64_t total_errors() const noexcept;
 
@@ -163,6 +169,7 @@ class HubStore {
   virtual Result<std::int64_t> do_append_report_access(const ReportAccessEntry& entry) = 0;
   virtual Result<std::vector<ReportAccessEntry>> do_list_report_access(std::string_view report_id,
                                                                        std::int64_t after_id, int limit) = 0;
+  virtual Result<std::optional<WriteResult>> do_lookup_idempotency(const IdempotencyKey& idem) = 0;
 
  private:
   template <class T>

@@ -141,8 +141,28 @@ Response failure(const Error& e) {
   return store_failure(e.code == Errc::invalid_argument ? Error{Errc::io_error, e.message} : e);
 }
 
+Response replay(ApiContext& ctx, const store::WriteResult& w, const report::ReporterProfile& profile,
+                TimeNs now) {
+  if (w.outcome == store::WriteOutcome::key_mismatch) return outcome_failure(w.outcome, "report");
+  // The key is claimed but the first request has not committed yet: it is still running.
+  if (w.ids.empty() || w.ids.front().empty())
+    return error_response(409, "conflict", "this Idempotency-Key is still in use");
+  auto first = ctx.store.get_report(w.ids.front());
+  if (!first) return store_failure(first.error());
+  if (!*first) return store_failure(Error{Errc::io_error, "replayed report vanished"});
+  auto first_state = load_incident(ctx, (*first)->incident_id);
+  if (!first_state) return failure(first_state.error());
+  const auto first_deadlines = report::compute_deadlines(ctx.reporting.deadlines, profile, *first_state);
+  Response r = json_response(200, submission_json(**first, report::deadlines_to_json(first_deadlines, now)));
+  r.headers.emplace_back("Idempotent-Replayed", "true");
+  r.headers.emplace_back("Location", "/v1/reports/" + (*first)->id);
+  return r;
+}
+
 Response submit(ApiContext& ctx, Request& req) {
   const auto& who = *req.principal;
+  auto idem = idempotency_of(req);
+  if (!idem) return error_response(400, "invalid_request", idem.error().message);
   // A first look at the body: which stage, and for a follow-up which incident
   // (its handling is inherited when the follow-up states none).
   auto body = parse_json_body(req.body);
@@ -156,6 +176,14 @@ Response submit(ApiContext& ctx, Request& req) {
   if (!org) return store_failure(org.error());
   if (!*org) return error_response(403, "forbidden", "the organisation of this key does not exist");
   const report::ReporterProfile profile = profile_of(**org);
+  // A retry of a request that went through (its response was lost) gets the
+  // first answer, before any check its own success would now fail (the
+  // sequence has moved on, the incident is closed).
+  if (*idem) {
+    auto used = ctx.store.lookup_idempotency(**idem);
+    if (!used) return store_failure(used.error());
+    if (*used) return replay(ctx, **used, profile, now);
+  }
 
   std::optional<report::IncidentState> previous;
   if (stage != "quick") {
@@ -249,8 +277,6 @@ Response submit(ApiContext& ctx, Request& req) {
   inc.updated = now;
   inc.next_due = next_due(deadlines);
 
-  auto idem = idempotency_of(req);
-  if (!idem) return error_response(400, "invalid_request", idem.error().message);
   auto w = ctx.store.submit_report(rec, inc, idem->has_value() ? &**idem : nullptr);
   if (!w) return store_failure(w.error());
   using store::WriteOutcome;
@@ -260,20 +286,9 @@ Response submit(ApiContext& ctx, Request& req) {
       r.headers.emplace_back("Location", "/v1/reports/" + rec.id);
       return r;
     }
-    case WriteOutcome::replayed: {
-      if (w->ids.empty()) return error_response(409, "conflict", "this Idempotency-Key is still in use");
-      auto first = ctx.store.get_report(w->ids.front());
-      if (!first) return store_failure(first.error());
-      if (!*first) return store_failure(Error{Errc::io_error, "replayed report vanished"});
-      auto first_state = load_incident(ctx, (*first)->incident_id);
-      if (!first_state) return failure(first_state.error());
-      const auto first_deadlines = report::compute_deadlines(ctx.reporting.deadlines, profile, *first_state);
-      Response r =
-          json_response(200, submission_json(**first, report::deadlines_to_json(first_deadlines, now)));
-      r.headers.emplace_back("Idempotent-Replayed", "true");
-      r.headers.emplace_back("Location", "/v1/reports/" + (*first)->id);
-      return r;
-    }
+    case WriteOutcome::replayed:
+    case WriteOutcome::key_mismatch:
+      return replay(ctx, *w, profile, now);
     case WriteOutcome::stale:
       return error_response(
           409, "conflict",

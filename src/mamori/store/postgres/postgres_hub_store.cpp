@@ -974,4 +974,15 @@ Result<std::vector<ReportAccessEntry>> PostgresHubStore::do_list_report_access(s
   return out;
 }
 
+Result<std::optional<WriteResult>> PostgresHubStore::do_lookup_idempotency(const IdempotencyKey& idem) {
+  MAMORI_LEASE(c);
+  auto sel = (*c)->run(kSelectIdem, Params().text(idem.key_id).text(idem.key));
+  if (!sel) return tl::unexpected(sel.error());
+  if (PQntuples(sel->get()) == 0) return std::optional<WriteResult>{};
+  if (col_text(sel->get(), 0, 0) != idem.request_hash)
+    return std::optional<WriteResult>{WriteResult{WriteOutcome::key_mismatch, {}, 0}};
+  return std::optional<WriteResult>{
+      WriteResult{WriteOutcome::replayed, split_ids(col_text(sel->get(), 0, 1)), 0}};
+}
+
 }  // namespace mamori::store

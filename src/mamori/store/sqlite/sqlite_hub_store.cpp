@@ -1085,4 +1085,18 @@ Result<std::vector<ReportAccessEntry>> SqliteHubStore::do_list_report_access(std
   return out;
 }
 
+Result<std::optional<WriteResult>> SqliteHubStore::do_lookup_idempotency(const IdempotencyKey& idem) {
+  auto c = pool_.acquire();
+  if (!c) return tl::unexpected(c.error());
+  auto q = query(**c, kSelectIdem);
+  if (!q) return tl::unexpected(q.error());
+  (*q)->text(idem.key_id).text(idem.key);
+  auto row = (*q)->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<WriteResult>{};
+  if ((*q)->col_text(0) != idem.request_hash)
+    return std::optional<WriteResult>{WriteResult{WriteOutcome::key_mismatch, {}, 0}};
+  return std::optional<WriteResult>{WriteResult{WriteOutcome::replayed, split_ids((*q)->col_text(1)), 0}};
+}
+
 }  // namespace mamori::store

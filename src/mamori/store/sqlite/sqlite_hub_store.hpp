@@ -62,6 +62,7 @@ class SqliteHubStore final : public HubStore {
   Result<std::int64_t> do_append_report_access(const ReportAccessEntry& entry) override;
   Result<std::vector<ReportAccessEntry>> do_list_report_access(std::string_view report_id,
                                                                std::int64_t after_id, int limit) override;
+  Result<std::optional<WriteResult>> do_lookup_idempotency(const IdempotencyKey& idem) override;
 
  private:
   explicit SqliteHubStore(Options options);
