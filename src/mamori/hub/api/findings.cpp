@@ -21,9 +21,10 @@ namespace {
 using store::Role;
 
 Result<store::FindingRecord> read_finding(const json::object& o) {
-  if (auto ok = only_fields(o, {"kind", "detector", "endpoint", "role", "ports", "proto", "score", "first_seen",
-                                "last_seen", "flows", "packets", "bytes", "peers", "sample_peers", "sample_times",
-                                "metrics", "summary"});
+  if (auto ok = only_fields(o, {"kind",    "detector", "endpoint",      "role",         "ports",
+                                "proto",   "score",    "first_seen",    "last_seen",    "flows",
+                                "packets", "bytes",    "peers",         "sample_peers", "sample_times",
+                                "metrics", "summary",  "first_seen_ns", "last_seen_ns", "attributes"});
       !ok)
     return tl::unexpected(ok.error());
   store::FindingRecord f;
@@ -78,6 +79,16 @@ Result<store::FindingRecord> read_finding(const json::object& o) {
   f.sample_peers_json = json::serialize(sample);
   if (const auto* t = o.if_contains("sample_times"); t && !t->is_array() && !t->is_null())
     return fail(Errc::invalid_argument, "field 'sample_times' must be an array");
+  // mamori detect's JSON lines as they are: the _ns twins of the times (they
+  // must agree) and textual attributes (accepted, not stored).
+  for (auto [key, t] : {std::pair{"first_seen_ns", f.first_seen}, std::pair{"last_seen_ns", f.last_seen}}) {
+    auto ns = read_int(o, key, 0, INT64_MAX);
+    if (!ns) return tl::unexpected(ns.error());
+    if (*ns && static_cast<TimeNs>(**ns) != t)
+      return fail(Errc::invalid_argument, "field '{}' does not agree with the RFC 3339 time", key);
+  }
+  if (const auto* a = o.if_contains("attributes"); a && !a->is_object() && !a->is_null())
+    return fail(Errc::invalid_argument, "field 'attributes' must be an object");
   json::object metrics;
   if (const auto* m = o.if_contains("metrics"); m && !m->is_null()) {
     // Accepts {"name": number} or the [["name", number], ...] pairs of detect::Finding.
@@ -281,7 +292,9 @@ Response triage(ApiContext& ctx, Request& req) {
 }  // namespace
 
 void register_finding_routes(Router& router, ApiContext& ctx) {
-  router.add_schema("FindingInput", R"({"type":"object","required":["kind","detector","endpoint","score","first_seen","last_seen"],"additionalProperties":false,"properties":{"kind":{"type":"string","enum":["indicator","beaconing","fan_in","scanning","brute_force","reflection","ddos_controller","long_connection"]},"detector":{"type":"string","maxLength":64},"endpoint":{"type":"string","description":"IPv4 or IPv6 address of the suspected infrastructure"},"role":{"type":"string","maxLength":64},"ports":{"type":"array","maxItems":64,"items":{"type":"integer","minimum":0,"maximum":65535}},"proto":{"type":"integer","minimum":0,"maximum":255},"score":{"type":"number","minimum":0,"maximum":100},"first_seen":{"oneOf":[{"type":"string","format":"date-time"},{"type":"integer","description":"ns since the epoch"}]},"last_seen":{"oneOf":[{"type":"string","format":"date-time"},{"type":"integer"}]},"flows":{"type":"integer","minimum":0},"packets":{"type":"integer","minimum":0},"bytes":{"type":"integer","minimum":0},"peers":{"type":"integer","minimum":0},"sample_peers":{"type":"array","maxItems":32,"items":{"type":"string"},"description":"pseudonymised as in the selected data"},"sample_times":{"type":"array","description":"accepted, not stored"},"metrics":{"oneOf":[{"type":"object","additionalProperties":{"type":"number"}},{"type":"array","items":{"type":"array"}}]},"summary":{"type":"string","maxLength":4096}}})");
+  router.add_schema(
+      "FindingInput",
+      R"({"type":"object","required":["kind","detector","endpoint","score","first_seen","last_seen"],"additionalProperties":false,"properties":{"kind":{"type":"string","enum":["indicator","beaconing","fan_in","scanning","brute_force","reflection","ddos_controller","long_connection"]},"detector":{"type":"string","maxLength":64},"endpoint":{"type":"string","description":"IPv4 or IPv6 address of the suspected infrastructure"},"role":{"type":"string","maxLength":64},"ports":{"type":"array","maxItems":64,"items":{"type":"integer","minimum":0,"maximum":65535}},"proto":{"type":"integer","minimum":0,"maximum":255},"score":{"type":"number","minimum":0,"maximum":100},"first_seen":{"oneOf":[{"type":"string","format":"date-time"},{"type":"integer","description":"ns since the epoch"}]},"last_seen":{"oneOf":[{"type":"string","format":"date-time"},{"type":"integer"}]},"flows":{"type":"integer","minimum":0},"packets":{"type":"integer","minimum":0},"bytes":{"type":"integer","minimum":0},"peers":{"type":"integer","minimum":0},"sample_peers":{"type":"array","maxItems":32,"items":{"type":"string"},"description":"pseudonymised as in the selected data"},"sample_times":{"type":"array","description":"accepted, not stored"},"first_seen_ns":{"type":"integer","description":"mamori detect output: must equal first_seen"},"last_seen_ns":{"type":"integer","description":"must equal last_seen"},"attributes":{"type":"object","description":"accepted, not stored"},"metrics":{"oneOf":[{"type":"object","additionalProperties":{"type":"number"}},{"type":"array","items":{"type":"array"}}]},"summary":{"type":"string","maxLength":4096}}})");
   router.add_schema("FindingSubmission", R"({"oneOf":[{"$ref":"#/components/schemas/FindingInput"},{"type":"array","maxItems":1000,"items":{"$ref":"#/components/schemas/FindingInput"}},{"type":"object","required":["findings"],"properties":{"findings":{"type":"array","maxItems":1000,"items":{"$ref":"#/components/schemas/FindingInput"}}}}]})");
   router.add_schema("FindingReceipt", R"({"type":"object","properties":{"ids":{"type":"array","items":{"type":"integer"}},"created":{"type":"integer"},"merged":{"type":"integer"},"replayed":{"type":"boolean"}}})");
   router.add_schema("Finding", R"({"type":"object","properties":{"id":{"type":"integer"},"carrier_org":{"type":"string"},"kind":{"type":"string"},"detector":{"type":"string"},"endpoint":{"type":"string"},"role":{"type":"string"},"ports":{"type":"array","items":{"type":"integer"}},"proto":{"type":"integer"},"score":{"type":"number"},"first_seen":{"type":"string","format":"date-time"},"last_seen":{"type":"string","format":"date-time"},"flows":{"type":"integer"},"packets":{"type":"integer"},"bytes":{"type":"integer"},"peers":{"type":"integer"},"sample_peers":{"type":"array","items":{"type":"string"}},"metrics":{"type":"object"},"summary":{"type":"string"},"status":{"type":"string","enum":["new","investigating","confirmed","false_positive","closed"]},"notes":{"type":"string"},"reports":{"type":"integer","description":"how many times the carrier reported it"},"received":{"type":"string","format":"date-time"},"updated":{"type":"string","format":"date-time"}}})");
