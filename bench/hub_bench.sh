@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# Authenticated reads of the hub at a fixed request rate, SQLite and PostgreSQL
-# side by side; the load comes from a second process (bench/hub_load_bench.cpp,
-# open-loop: latency counts from when each request was due).
-#   bench/hub_bench.sh [RATE] [SECONDS] [CONNECTIONS]   default 2000 req/s, 10 s (+2 s warm-up), 32
-# Reads measured: an operator reading its organisation (GET /v1/organisations/{id}),
-# and an analyst listing 20 findings of 1,000 (GET /v1/findings?limit=20&min_score=50).
+# The hub at fixed request rates, SQLite and PostgreSQL side by side; the load
+# comes from a second process (bench/hub_load_bench.cpp, open-loop: latency
+# counts from when each request was due).
+#   bench/hub_bench.sh [RATE] [SECONDS] [CONNECTIONS] [REPORT_RATE]
+#   defaults: 2000 req/s, 10 s (+2 s warm-up), 32 connections, 200 reports/s
+# Measured:
+#   * authenticated reads at RATE: an operator reading its organisation
+#     (GET /v1/organisations/{id}) and an analyst listing 20 findings of 1,000
+#     (GET /v1/findings?limit=20&min_score=50);
+#   * quick report -> all receipts at REPORT_RATE: POST /v1/reports (a new
+#     ransomware quick report each time, Idempotency-Key each); the answer
+#     carries every recipient's signed receipt, so its latency is the whole
+#     fan-out (validation, routing, views, 3 Ed25519 receipts, deadlines,
+#     indicators, one transaction);
+#   * purpose-bound report reads at REPORT_RATE: an agency analyst reading a
+#     report (GET /v1/reports/{id}, X-Request-Purpose): decision, ledger entry
+#     (flushed) and access-log row before the answer.
 # Needs a build (scripts/build.sh). Uses MAMORI_TEST_PG if set, else starts a
 # throwaway PostgreSQL 15 (scripts/pg_test_server.sh) for the run.
 set -euo pipefail
@@ -12,7 +23,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${MAMORI_BUILD_DIR:-$root/build}"
 mamori="$build/src/mamori/mamori"
 load="$build/bench/hub_load_bench"
-rate="${1:-2000}"; seconds="${2:-10}"; connections="${3:-32}"
+rate="${1:-2000}"; seconds="${2:-10}"; connections="${3:-32}"; report_rate="${4:-200}"
 [ -x "$mamori" ] && [ -x "$load" ] || { echo "hub_bench: build first (scripts/build.sh)" >&2; exit 1; }
 work="$(mktemp -d /tmp/mamori-hub-bench.XXXXXX)"
 pg_dir=""
@@ -35,7 +46,11 @@ requests_per_second = 0
 requests = false
 TOML
 
-echo "# $(date -u +%FT%TZ) $(nproc) CPUs, rate ${rate}/s for ${seconds}s, ${connections} connections"
+cat > "$work/quick.json" <<'JSON'
+{"incident_type":"ransomware","aware_at":"2025-03-01T02:10:00+09:00","contact":"CSIRT desk +81-6-0000-0000",
+ "affected_asset":"file server {n}; C2 at evil{n}[.]example.com","service_impact":"degraded","suspected_malicious":"yes"}
+JSON
+echo "# $(date -u +%FT%TZ) $(nproc) CPUs, reads ${rate}/s, reports ${report_rate}/s, ${seconds}s each, ${connections} connections"
 for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then db=(--db "$work/hub.db"); else db=(--db "$MAMORI_TEST_PG" --db-schema "bench_$$"); fi
   admin="$("$mamori" hub init "${db[@]}" 2>/dev/null)"
@@ -58,16 +73,26 @@ call("POST", "/v1/organisations", admin, {"id": "bench-carrier", "name": "Carrie
 op = call("POST", "/v1/api-keys", admin, {"role": "operator", "org_id": "bench-org"})["key"]
 carrier = call("POST", "/v1/api-keys", admin, {"role": "carrier", "org_id": "bench-carrier"})["key"]
 analyst = call("POST", "/v1/api-keys", admin, {"role": "analyst"})["key"]
+for agency in ("jp.ncs", "jp.meti", "jp.npa"):
+    call("POST", "/v1/organisations", admin, {"id": agency, "name": agency, "sector": "government_services", "clearance": 3})
+ncs = call("POST", "/v1/api-keys", admin, {"role": "analyst", "org_id": "jp.ncs"})["key"]
+report = call("POST", "/v1/reports", op, {"incident_type": "ransomware", "aware_at": "2025-03-01T00:00:00Z",
+              "contact": "CSIRT desk", "affected_asset": "file servers"})["id"]
 call("POST", "/v1/findings", carrier, [{"kind": "scanning", "detector": "trw", "endpoint": "203.0.%d.%d" % (i // 250, i % 250 + 1),
      "score": i % 100, "first_seen": 1, "last_seen": 2, "ports": [22, 23], "summary": "probe"} for i in range(1000)])
-print(op, analyst)
+print(op, analyst, ncs, report)
 PY
 )"
-  read -r op analyst <<<"$keys"
+  read -r op analyst ncs report <<<"$keys"
   printf '%-9s ' "$backend"; "$load" --url "$url" --key "$op" --path /v1/organisations/bench-org \
     --rate "$rate" --seconds "$seconds" --connections "$connections"
   printf '%-9s ' "$backend"; "$load" --url "$url" --key "$analyst" --path "/v1/findings?limit=20&min_score=50" \
     --rate "$rate" --seconds "$seconds" --connections "$connections"
+  printf '%-9s ' "$backend"; "$load" --url "$url" --key "$op" --path /v1/reports --method POST \
+    --body-file "$work/quick.json" --rate "$report_rate" --seconds "$seconds" --connections "$connections"
+  printf '%-9s ' "$backend"; "$load" --url "$url" --key "$ncs" --path "/v1/reports/$report" \
+    --header "X-Request-Purpose: cybersecurity_analysis" --rate "$report_rate" --seconds "$seconds" \
+    --connections "$connections"
   kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
   rm -f "$work/port"
 done

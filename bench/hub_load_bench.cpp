@@ -6,6 +6,10 @@
 //
 //   hub_load_bench --url http://127.0.0.1:8080 --key "$KEY" --path /v1/organisations/acme
 //                  --rate 2000 --seconds 10 --connections 32
+//   hub_load_bench ... --path /v1/reports --method POST --body-file quick.json
+//                  (every "{n}" in the body becomes the request's sequence number, and each
+//                  request carries Idempotency-Key: load-<pid>-<n>)
+//   hub_load_bench ... --header "X-Request-Purpose: cybersecurity_analysis"
 //
 // Prints one JSON line: requests, achieved rate, non-2xx/errors, and latency
 // percentiles in milliseconds. The key is read from --key or MAMORI_KEY and
@@ -15,12 +19,15 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
+#include <sstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -45,6 +52,9 @@ struct Options {
   double seconds = 10;
   double warmup = 2;
   int connections = 32;
+  std::string method = "GET";
+  std::string body_template;  // POST: "{n}" is replaced by the request's sequence number
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct Load {
@@ -55,8 +65,23 @@ struct Load {
   std::vector<double> latencies_ms;
   std::uint64_t non_2xx = 0, errors = 0, sent = 0;
   Clock::time_point measure_from{}, end{};
-  http::request<http::empty_body> request;
+  http::request<http::string_body> request;
+  std::uint64_t sequence = 0;
 };
+
+std::string body_for(const std::string& tmpl, std::uint64_t n) {
+  std::string out;
+  const std::string num = std::to_string(n);
+  for (std::size_t i = 0; i < tmpl.size();) {
+    if (tmpl.compare(i, 3, "{n}") == 0) {
+      out += num;
+      i += 3;
+    } else {
+      out += tmpl[i++];
+    }
+  }
+  return out;
+}
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -78,7 +103,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     idle_ = false;
     due_ = due;
     ++load_.sent;
-    http::async_write(stream_, load_.request, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    request_ = load_.request;
+    if (!load_.options.body_template.empty()) {
+      const auto n = ++load_.sequence;
+      request_.body() = body_for(load_.options.body_template, n);
+      request_.set("Idempotency-Key", "load-" + std::to_string(::getpid()) + "-" + std::to_string(n));
+      request_.prepare_payload();
+    }
+    http::async_write(stream_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->failed();
       self->parser_.emplace();
       http::async_read(self->stream_, self->buffer_, *self->parser_,
@@ -119,6 +151,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Load& load_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
   std::optional<http::response_parser<http::string_body>> parser_;
   Clock::time_point due_{};
   bool idle_ = true;
@@ -146,6 +179,24 @@ int main(int argc, char** argv) {
     else if (a == "--seconds") o.seconds = std::atof(v.c_str());
     else if (a == "--warmup") o.warmup = std::atof(v.c_str());
     else if (a == "--connections") o.connections = std::atoi(v.c_str());
+    else if (a == "--method") o.method = v;
+    else if (a == "--body-file") {
+      std::ifstream f(v);
+      std::stringstream ss;
+      ss << f.rdbuf();
+      if (!f) {
+        std::fprintf(stderr, "hub_load_bench: cannot read %s\n", v.c_str());
+        return 2;
+      }
+      o.body_template = ss.str();
+    } else if (a == "--header") {
+      const auto colon = v.find(':');
+      if (colon == std::string::npos) {
+        std::fprintf(stderr, "hub_load_bench: --header takes 'Name: value'\n");
+        return 2;
+      }
+      o.headers.emplace_back(v.substr(0, colon), v.substr(v.find_first_not_of(' ', colon + 1)));
+    }
     else {
       std::fprintf(stderr, "hub_load_bench: unknown option %s\n", a.c_str());
       return 2;
@@ -167,8 +218,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "hub_load_bench: cannot resolve %s\n", url->host.c_str());
     return 1;
   }
-  load.request = http::request<http::empty_body>(http::verb::get, o.path, 11);
+  load.request = http::request<http::string_body>(o.method == "POST" ? http::verb::post : http::verb::get, o.path, 11);
   load.request.set(http::field::host, url->host);
+  if (o.method == "POST") load.request.set(http::field::content_type, "application/json");
+  for (const auto& [name, value] : o.headers) load.request.set(name, value);
   if (!o.key.empty()) load.request.set(http::field::authorization, "Bearer " + o.key);
   load.request.keep_alive(true);
 
@@ -226,9 +279,9 @@ int main(int argc, char** argv) {
   auto& l = load.latencies_ms;
   const double measured = static_cast<double>(l.size());
   std::printf(
-      "{\"path\":\"%s\",\"target_rate\":%.0f,\"connections\":%d,\"seconds\":%.1f,\"requests\":%zu,\"achieved_rate\":%.1f,"
+      "{\"method\":\"%s\",\"path\":\"%s\",\"target_rate\":%.0f,\"connections\":%d,\"seconds\":%.1f,\"requests\":%zu,\"achieved_rate\":%.1f,"
       "\"non_2xx\":%llu,\"errors\":%llu,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f}\n",
-      o.path.c_str(), o.rate, o.connections, o.seconds, l.size(), measured / o.seconds,
+      o.method.c_str(), o.path.c_str(), o.rate, o.connections, o.seconds, l.size(), measured / o.seconds,
       static_cast<unsigned long long>(load.non_2xx), static_cast<unsigned long long>(load.errors), percentile(l, 50),
       percentile(l, 90), percentile(l, 99), percentile(l, 99.9), l.empty() ? 0 : *std::max_element(l.begin(), l.end()));
   return load.non_2xx == 0 && load.errors == 0 ? 0 : 1;
