@@ -69,6 +69,7 @@ class ScanningDetector final : public Detector {
   std::size_t tracked() const noexcept override { return table_.size(); }
   std::size_t memory_bytes() const noexcept override;
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
+  std::uint64_t evicted() const noexcept override { return evictions(); }
 
  private:
   struct Hashes {
