@@ -10,10 +10,42 @@ constexpr std::uint8_t kAck = 0x10;
 // Services whose port alone says which side serves, even above 1023.
 bool is_service_port(std::uint16_t port) noexcept {
   switch (port) {
-    case 1194: case 1433: case 1521: case 1723: case 1883: case 1900: case 2049: case 3128: case 3306:
-    case 3389: case 3478: case 4443: case 4500: case 5060: case 5061: case 5222: case 5223: case 5228:
-    case 5353: case 5432: case 5683: case 5900: case 6379: case 6443: case 8000: case 8008: case 8080:
-    case 8081: case 8443: case 8883: case 8888: case 9000: case 9090: case 9200: case 9443: case 11211:
+    case 1194:
+    case 1433:
+    case 1521:
+    case 1723:
+    case 1883:
+    case 1900:
+    case 2049:
+    case 3128:
+    case 3306:
+    case 3389:
+    case 3478:
+    case 4443:
+    case 4500:
+    case 5060:
+    case 5061:
+    case 5222:
+    case 5223:
+    case 5228:
+    case 5353:
+    case 5432:
+    case 5683:
+    case 5900:
+    case 6379:
+    case 6443:
+    case 8000:
+    case 8008:
+    case 8080:
+    case 8081:
+    case 8443:
+    case 8883:
+    case 8888:
+    case 9000:
+    case 9090:
+    case 9200:
+    case 9443:
+    case 11211:
     case 27017:
       return true;
     default:
@@ -49,6 +81,8 @@ FlowEvent orient(const flow::FlowRecord& f, const LocalityClassifier* classifier
   FlowEvent e;
   e.flow = &f;
   e.initiator_is_src = source_initiates(f);
+  e.orientation_guessed = f.src_port == f.dst_port && !flow::is_icmp(f.proto) &&
+                          !(f.proto == flow::kProtoTcp && (f.tcp_flags & (kSyn | kAck)) == kSyn);
   e.initiator = e.initiator_is_src ? f.src_addr : f.dst_addr;
   e.responder = e.initiator_is_src ? f.dst_addr : f.src_addr;
   e.initiator_port = e.initiator_is_src ? f.src_port : f.dst_port;
@@ -58,13 +92,22 @@ FlowEvent orient(const flow::FlowRecord& f, const LocalityClassifier* classifier
     e.responder_port = f.dst_port;  // type/code
   }
   bool src_foreign = false, dst_foreign = false;
+  e.locality_known = f.locality != flow::Locality::unknown;
   switch (f.locality) {
-    case flow::Locality::domestic_to_foreign: dst_foreign = true; break;
-    case flow::Locality::foreign_to_domestic: src_foreign = true; break;
-    case flow::Locality::foreign_to_foreign: src_foreign = dst_foreign = true; break;
-    case flow::Locality::domestic_to_domestic: break;
+    case flow::Locality::domestic_to_foreign:
+      dst_foreign = true;
+      break;
+    case flow::Locality::foreign_to_domestic:
+      src_foreign = true;
+      break;
+    case flow::Locality::foreign_to_foreign:
+      src_foreign = dst_foreign = true;
+      break;
+    case flow::Locality::domestic_to_domestic:
+      break;
     case flow::Locality::unknown:
       if (classifier != nullptr) {
+        e.locality_known = true;
         src_foreign = !classifier->is_domestic(f.src_addr);
         dst_foreign = !classifier->is_domestic(f.dst_addr);
       }

@@ -18,6 +18,13 @@ struct FlowEvent {
   bool initiator_is_src = true;  // the record runs initiator -> responder
   bool initiator_foreign = false;
   bool responder_foreign = false;
+  // Equal ports and no SYN to go by (NTP's symmetric mode 123<->123, IKE
+  // 500<->500): which side initiated is a guess, and the two records of one
+  // exchange both look like initiations.
+  bool orientation_guessed = false;
+  // Whether foreignness is known (selected data, or a --home classifier);
+  // without it both flags are false and every server looks domestic.
+  bool locality_known = false;
   // The key that decides which worker sees this flow: the foreign endpoint,
   // or the responder when both or neither end is foreign.
   IpAddress shard_key;

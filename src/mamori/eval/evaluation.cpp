@@ -46,9 +46,12 @@ std::optional<double> Counts::f1() const noexcept {
 
 std::string_view cause_name(FalsePositiveCause cause) noexcept {
   switch (cause) {
-    case FalsePositiveCause::lookalike: return "lookalike";
-    case FalsePositiveCause::other_attack: return "other_attack";
-    case FalsePositiveCause::background: return "background";
+    case FalsePositiveCause::lookalike:
+      return "lookalike";
+    case FalsePositiveCause::other_attack:
+      return "other_attack";
+    case FalsePositiveCause::background:
+      return "background";
   }
   return "background";
 }
@@ -103,10 +106,30 @@ Evaluation evaluate(std::span<const LabelRow> labels, std::span<const ReportedFi
     kr.counts.planted = ev.planted.contains(kr.attack) ? ev.planted[kr.attack] : 0;
     kr.counts.findings = findings_of_kind[kind_name];
     std::set<std::string> found;
-    for (auto it = named.lower_bound({kind_name, ""}); it != named.end() && it->first.first == kind_name; ++it) {
+    std::string role;  // what the attack's endpoints are (c2_server, scanner, ...)
+    for (const LabelRow& row : labels)
+      if (row.attack == sk.attack) {
+        role = row.role;
+        break;
+      }
+    auto same_role = [&](const std::string& endpoint) {
+      for (const auto& [key, row] : first_row)
+        if (key.second == endpoint && key.first != sk.attack && !is_benign_attack(key.first) &&
+            !role.empty() && row->role == role)
+          return true;
+      return false;
+    };
+    std::set<std::string> same_role_endpoints;
+    for (auto it = named.lower_bound({kind_name, ""}); it != named.end() && it->first.first == kind_name;
+         ++it) {
       const std::string& endpoint = it->first.second;
       if (planted_as(endpoint, sk.attack)) {
         found.insert(endpoint);
+        continue;
+      }
+      if (same_role(endpoint)) {
+        ++kr.counts.same_role;
+        same_role_endpoints.insert(endpoint);
         continue;
       }
       ++kr.counts.false_positives;
@@ -135,9 +158,12 @@ Evaluation evaluate(std::span<const LabelRow> labels, std::span<const ReportedFi
       c.planted = kr.counts.planted;
       c.findings = count;
       for (auto it = by_det.lower_bound({kind_name, key.second, ""});
-           it != by_det.end() && std::get<0>(it->first) == kind_name && std::get<1>(it->first) == key.second; ++it) {
+           it != by_det.end() && std::get<0>(it->first) == kind_name && std::get<1>(it->first) == key.second;
+           ++it) {
         if (planted_as(std::get<2>(it->first), sk.attack)) {
           ++c.true_positives;
+        } else if (same_role_endpoints.contains(std::get<2>(it->first))) {
+          ++c.same_role;
         } else {
           ++c.false_positives;
         }
@@ -161,6 +187,7 @@ Evaluation evaluate(std::span<const LabelRow> labels, std::span<const ReportedFi
     ev.overall.true_positives += kr.counts.true_positives;
     ev.overall.false_positives += kr.counts.false_positives;
     ev.overall.false_negatives += kr.counts.false_negatives;
+    ev.overall.same_role += kr.counts.same_role;
     ev.kinds.push_back(std::move(kr));
   }
 

@@ -27,6 +27,11 @@ struct Counts {
   std::uint64_t true_positives = 0;   // planted endpoints named by a finding
   std::uint64_t false_positives = 0;  // distinct endpoints named that are not planted as the kind's attack
   std::uint64_t false_negatives = 0;  // planted endpoints named by no finding
+  // Endpoints named that another malicious attack planted in the same role
+  // (a botnet's fan-in C2, polled on a timer, reported as beaconing): right
+  // about what the server is, though not the attack scored here, so neither
+  // a true nor a false positive.
+  std::uint64_t same_role = 0;
   // Undefined (nullopt) when the denominator is zero.
   std::optional<double> precision() const noexcept;
   std::optional<double> recall() const noexcept;
@@ -48,7 +53,7 @@ enum class FalsePositiveCause : std::uint8_t {
 std::string_view cause_name(FalsePositiveCause cause) noexcept;
 
 struct FalsePositive {
-  std::string kind;                    // the finding kind
+  std::string kind;  // the finding kind
   std::string endpoint;
   FalsePositiveCause cause = FalsePositiveCause::background;
   std::string attack;                  // what is planted there, for look-alikes and other attacks
@@ -56,12 +61,12 @@ struct FalsePositive {
   std::uint64_t findings = 0;
   double max_score = 0.0;
   std::size_t first_line = 0;
-  bool scored = true;                  // false: a kind without planted counterparts (listed, not counted)
+  bool scored = true;  // false: a kind without planted counterparts (listed, not counted)
 };
 
 struct FalseNegative {
   detect::FindingKind kind;
-  flow::sim::attacks::LabelRow row;    // the first labels row of the endpoint
+  flow::sim::attacks::LabelRow row;  // the first labels row of the endpoint
 };
 
 struct Evaluation {

@@ -8,7 +8,9 @@ namespace {
 
 namespace json = boost::json;
 
-std::string ratio(const std::optional<double>& v) { return v ? fmt::format("{:.3f}", *v) : std::string("-"); }
+std::string ratio(const std::optional<double>& v) {
+  return v ? fmt::format("{:.3f}", *v) : std::string("-");
+}
 
 json::value number_or_null(const std::optional<double>& v) {
   if (!v) return nullptr;
@@ -22,6 +24,7 @@ json::object counts_json(const Counts& c) {
   o["true_positives"] = c.true_positives;
   o["false_positives"] = c.false_positives;
   o["false_negatives"] = c.false_negatives;
+  o["same_role"] = c.same_role;
   o["precision"] = number_or_null(c.precision());
   o["recall"] = number_or_null(c.recall());
   o["f1"] = number_or_null(c.f1());
@@ -29,9 +32,9 @@ json::object counts_json(const Counts& c) {
 }
 
 std::string counts_row(std::string_view name, std::string_view attack, const Counts& c) {
-  return fmt::format("{:<24} {:<11} {:>7} {:>8} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}\n", name, attack, c.planted,
-                     c.findings, c.true_positives, c.false_positives, c.false_negatives, ratio(c.precision()),
-                     ratio(c.recall()), ratio(c.f1()));
+  return fmt::format("{:<24} {:<11} {:>7} {:>8} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}\n", name, attack,
+                     c.planted, c.findings, c.true_positives, c.false_positives, c.false_negatives,
+                     ratio(c.precision()), ratio(c.recall()), ratio(c.f1()));
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -53,34 +56,43 @@ std::string format_text(const Evaluation& ev) {
   if (ev.planted.empty()) out += " none";
   for (const auto& [attack, n] : ev.planted) out += fmt::format(" {} {}", attack, n);
   out += "\n\n";
-  out += fmt::format("{:<24} {:<11} {:>7} {:>8} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}\n", "kind / detector", "attack",
-                     "planted", "findings", "TP", "FP", "FN", "precision", "recall", "F1");
+  out += fmt::format("{:<24} {:<11} {:>7} {:>8} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}\n", "kind / detector",
+                     "attack", "planted", "findings", "TP", "FP", "FN", "precision", "recall", "F1");
   for (const KindResult& k : ev.kinds) {
     out += counts_row(detect::finding_kind_name(k.kind), k.attack, k.counts);
     for (const auto& [detector, c] : k.detectors) out += counts_row("  " + detector, "", c);
   }
   out += counts_row("overall", "", ev.overall);
+  if (ev.overall.same_role > 0) {
+    out += "\nnot counted, planted by another attack in the same role:";
+    for (const KindResult& k : ev.kinds)
+      if (k.counts.same_role > 0)
+        out += fmt::format(" {} {}", detect::finding_kind_name(k.kind), k.counts.same_role);
+    out += "\n";
+  }
 
   std::size_t scored_fps = 0;
   for (const auto& fp : ev.false_positives) scored_fps += fp.scored ? 1 : 0;
   if (!ev.false_positives.empty()) {
     const std::size_t unscored = ev.false_positives.size() - scored_fps;
-    out += unscored == 0 ? fmt::format("\nfalse positives ({}):\n", scored_fps)
-                         : fmt::format("\nfalse positives ({}, and {} of kinds not scored):\n", scored_fps, unscored);
+    out += unscored == 0
+               ? fmt::format("\nfalse positives ({}):\n", scored_fps)
+               : fmt::format("\nfalse positives ({}, and {} of kinds not scored):\n", scored_fps, unscored);
     for (const auto& fp : ev.false_positives) {
       std::string what = std::string(cause_name(fp.cause));
       if (!fp.attack.empty()) what += " " + fp.attack;
       out += fmt::format("  {:<16} {:<40} {:<24} detectors={} findings={} max_score={:.1f} first_line={}{}\n",
-                         fp.kind, fp.endpoint, what, join(fp.detectors), fp.findings, fp.max_score, fp.first_line,
-                         fp.scored ? "" : " (kind not scored)");
+                         fp.kind, fp.endpoint, what, join(fp.detectors), fp.findings, fp.max_score,
+                         fp.first_line, fp.scored ? "" : " (kind not scored)");
     }
   }
   if (!ev.false_negatives.empty()) {
     out += fmt::format("\nfalse negatives ({}):\n", ev.false_negatives.size());
     for (const auto& fn : ev.false_negatives) {
-      out += fmt::format("  {:<16} {:<40} {} label {} {} {} .. {} peers {}\n", detect::finding_kind_name(fn.kind),
-                         fn.row.endpoint.to_string(), fn.row.attack, fn.row.label, fn.row.role,
-                         format_rfc3339(fn.row.start), format_rfc3339(fn.row.end), fn.row.peers);
+      out += fmt::format("  {:<16} {:<40} {} label {} {} {} .. {} peers {}\n",
+                         detect::finding_kind_name(fn.kind), fn.row.endpoint.to_string(), fn.row.attack,
+                         fn.row.label, fn.row.role, format_rfc3339(fn.row.start), format_rfc3339(fn.row.end),
+                         fn.row.peers);
     }
   }
   if (!ev.unscored_kinds.empty() || !ev.unknown_kinds.empty()) {

@@ -1,11 +1,11 @@
 #include "mamori/detect/beaconing/beaconing_detector.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <tuple>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/sketch/batch_prefetch.hpp"
@@ -30,25 +30,23 @@ struct ServerKeyHash {
 };
 
 std::uint64_t pair_hash(const BeaconingDetector::PairKey& k) noexcept {
-  return sketch::hash_combine(sketch::hash_combine(sketch::hash_address(k.client), sketch::hash_address(k.server)),
-                              (std::uint64_t{k.port} << 8) | k.proto);
-}
-
-// NTP packets are 48 bytes of payload: 76 bytes at the IPv4 layer, 96 at
-// IPv6, up to 14 more where link headers are counted.
-bool ntp_shaped(const flow::FlowRecord& f, std::uint16_t server_port) noexcept {
-  if (f.proto != flow::kProtoUdp || server_port != 123 || f.packets == 0) return false;
-  const std::uint64_t per_packet = f.bytes / f.packets;
-  return per_packet >= 76 && per_packet <= 124;
+  return sketch::hash_combine(
+      sketch::hash_combine(sketch::hash_address(k.client), sketch::hash_address(k.server)),
+      (std::uint64_t{k.port} << 8) | k.proto);
 }
 
 std::string proto_name(std::uint8_t proto) {
   switch (proto) {
-    case flow::kProtoTcp: return "tcp";
-    case flow::kProtoUdp: return "udp";
-    case flow::kProtoIcmp: return "icmp";
-    case flow::kProtoIcmpV6: return "icmpv6";
-    default: return fmt::format("proto {}", proto);
+    case flow::kProtoTcp:
+      return "tcp";
+    case flow::kProtoUdp:
+      return "udp";
+    case flow::kProtoIcmp:
+      return "icmp";
+    case flow::kProtoIcmpV6:
+      return "icmpv6";
+    default:
+      return fmt::format("proto {}", proto);
   }
 }
 
@@ -58,7 +56,9 @@ BeaconingDetector::BeaconingDetector(BeaconingOptions options, DetectorLimits li
     : options_(options),
       table_(limits.max_tracked),
       rng_(options.seed),
-      admission_(options.admission ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked) : 64,
+      admission_(options.admission
+                     ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked)
+                     : 64,
                  0.05, 1) {
   // Level 12 of the schedule is one bucket per window/24 (an hour for a day).
   finest_ns_ = std::max<TimeNs>(kNsPerMs, options_.window / BeaconingDetector::kBuckets >> 12);
@@ -83,7 +83,8 @@ void BeaconingDetector::observe(std::span<const FlowEvent> events) {
       events,
       [this](const FlowEvent& e) -> std::uint64_t {
         if (!sketch::responder_is_candidate_server(e)) return 0;
-        return pair_hash({e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0}, e.flow->proto});
+        return pair_hash({e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0},
+                          e.flow->proto});
       },
       [this](const FlowEvent&, std::uint64_t h) {
         if (h == 0) return;
@@ -114,7 +115,8 @@ void BeaconingDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
     level_ = sketch::covering_level<kBuckets>(finest_units(t));
   }
 
-  const PairKey key{e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0}, f.proto};
+  const PairKey key{e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0},
+                    f.proto};
   Table::Entry* entry = table_.find(key, h);
   bool inserted = false, admitted_now = false;
   if (entry == nullptr) {
@@ -146,10 +148,11 @@ void BeaconingDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   if (!sketch::opens_connection(e)) return;
   if (s.connections != UINT32_MAX) ++s.connections;
   s.dirty = true;
-  if (!ntp_shaped(f, e.responder_port)) s.ntp_shaped = false;
+  if (!sketch::ntp_shaped(f, e.responder_port)) s.ntp_shaped = false;
   s.sizes.add(static_cast<std::uint32_t>(std::min<std::uint64_t>(f.bytes, UINT32_MAX)), rng_);
   s.histogram.add(finest_units(t), level_);
-  s.pending_ms[s.pending_count++] = static_cast<std::uint32_t>(std::min<TimeNs>((t - anchor_) / kNsPerMs, UINT32_MAX - 1));
+  s.pending_ms[s.pending_count++] =
+      static_cast<std::uint32_t>(std::min<TimeNs>((t - anchor_) / kNsPerMs, UINT32_MAX - 1));
   if (s.pending_count == kPending) flush_pending(s);
 }
 
@@ -171,7 +174,9 @@ void BeaconingDetector::flush_pending(PairState& s) {
 
 void BeaconingDetector::score(TimeNs now, bool all, std::vector<Finding>& out) {
   if (!started_) return;
-  const TimeNs end = std::clamp(std::max(now, latest_), anchor_, anchor_ + options_.window);
+  // The epoch is [anchor, anchor + window): its end is the last unit inside it,
+  // or the histogram would step to a coarser level for one unit past the end.
+  const TimeNs end = std::clamp(std::max(now, latest_), anchor_, anchor_ + options_.window - 1);
   const std::uint64_t end_units = finest_units(end);
   const std::uint8_t level = std::max(level_, sketch::covering_level<kBuckets>(end_units));
   const std::size_t elapsed = std::min<std::size_t>(kBuckets, (end_units >> level) + 1);
@@ -241,7 +246,8 @@ void BeaconingDetector::score(TimeNs now, bool all, std::vector<Finding>& out) {
   for (auto& c : candidates) {
     const ServerKey k{c.entry->key.server, c.entry->key.port, c.entry->key.proto};
     const double share = population > 0 ? clients_per_server[k] / population : 0;
-    if (population >= static_cast<double>(options_.prevalence_min_clients) && share >= options_.prevalence_max)
+    if (population >= static_cast<double>(options_.prevalence_min_clients) &&
+        share >= options_.prevalence_max)
       c.final_score *= options_.prevalence_factor;
     if (c.final_score < options_.threshold) continue;
     Group& g = groups[k];
@@ -255,6 +261,20 @@ void BeaconingDetector::score(TimeNs now, bool all, std::vector<Finding>& out) {
       g.any_reported = true;
       g.reported = std::max<double>(g.reported, c.entry->value.reported_score);
     }
+  }
+
+  for (auto it = groups.begin(); it != groups.end();) {
+    const double repeat_clients = clients_per_server[it->first];
+    Group& g = it->second;
+    if (repeat_clients >= static_cast<double>(options_.minority_min_clients) &&
+        static_cast<double>(g.members.size()) < options_.minority_share * repeat_clients) {
+      g.best *= options_.minority_factor;
+      if (g.best < options_.threshold) {
+        it = groups.erase(it);
+        continue;
+      }
+    }
+    ++it;
   }
 
   for (auto& [key, g] : groups) {
@@ -321,12 +341,13 @@ void BeaconingDetector::score(TimeNs now, bool all, std::vector<Finding>& out) {
     char server_text[IpAddress::kMaxTextLength];
     const std::size_t server_length = key.server.format_to(server_text);
     f.summary = fmt::format(
-        "{} client(s) beaconing to {}:{}/{} every ~{:.1f} s (MAD {:.1f} s), {} connections over {:.0f} s, ~{:.0f} bytes each; "
+        "{} client(s) beaconing to {}:{}/{} every ~{:.1f} s (MAD {:.1f} s), {} connections over {:.0f} s, "
+        "~{:.0f} bytes each; "
         "{} of {} buckets of {:.0f} s active",
         g.members.size(), std::string_view(server_text, server_length), key.port, proto_name(key.proto),
         r.interval_median_s, r.interval_mad_s, ts.connections,
-        static_cast<double>(ts.last_seen - ts.first_seen) / kNsPerSecond, r.size_median, r.buckets_seen, elapsed,
-        static_cast<double>(finest_ns_ << level) / kNsPerSecond);
+        static_cast<double>(ts.last_seen - ts.first_seen) / kNsPerSecond, r.size_median, r.buckets_seen,
+        elapsed, static_cast<double>(finest_ns_ << level) / kNsPerSecond);
     out.push_back(std::move(f));
     for (const Scored* m : g.members) {
       m->entry->value.reported_score = static_cast<std::uint8_t>(std::clamp(m->final_score, 1.0, 100.0));
@@ -351,10 +372,12 @@ void BeaconingDetector::emit(TimeNs now, bool final, std::vector<Finding>& out) 
 }
 
 std::size_t BeaconingDetector::memory_bytes() const noexcept {
-  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() + pending_findings_.capacity() * sizeof(Finding);
+  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() +
+         pending_findings_.capacity() * sizeof(Finding);
 }
 
-Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions& options, const DetectorLimits& limits) {
+Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions& options,
+                                                          const DetectorLimits& limits) {
   BeaconingOptions b;
   sketch::OptionReader o(options, "beaconing");
   b.window = o.duration("window", b.window, 24 * kNsPerSecond);
@@ -369,6 +392,9 @@ Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions&
   b.prevalence_max = o.number("prevalence_max", b.prevalence_max, 0, 1);
   b.prevalence_min_clients = o.count("prevalence_min_clients", b.prevalence_min_clients);
   b.prevalence_factor = o.number("prevalence_factor", b.prevalence_factor, 0, 1);
+  b.minority_min_clients = o.count("minority_min_clients", b.minority_min_clients, 1);
+  b.minority_share = o.number("minority_share", b.minority_share, 0, 1);
+  b.minority_factor = o.number("minority_factor", b.minority_factor, 0, 1);
   b.admission = o.flag("admission", b.admission);
   b.admission_capacity = o.count("admission_capacity", b.admission_capacity);
   b.seed = o.count("seed", b.seed);
@@ -378,16 +404,20 @@ Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions&
   s.hist_weight = o.number("hist_weight", s.hist_weight, 0, 1);
   s.dur_weight = o.number("dur_weight", s.dur_weight, 0, 1);
   s.count_weight = o.number("count_weight", s.count_weight, 0, 1);
-  s.skew_min_iqr_s = static_cast<double>(o.duration("skew_min_iqr", static_cast<TimeNs>(s.skew_min_iqr_s * kNsPerSecond))) /
-                     kNsPerSecond;
+  s.skew_min_iqr_s =
+      static_cast<double>(o.duration("skew_min_iqr", static_cast<TimeNs>(s.skew_min_iqr_s * kNsPerSecond))) /
+      kNsPerSecond;
   s.min_interval_s =
-      static_cast<double>(o.duration("min_interval", static_cast<TimeNs>(s.min_interval_s * kNsPerSecond))) / kNsPerSecond;
+      static_cast<double>(o.duration("min_interval", static_cast<TimeNs>(s.min_interval_s * kNsPerSecond))) /
+      kNsPerSecond;
   s.count_full = static_cast<double>(o.count("count_full", static_cast<std::uint64_t>(s.count_full), 1));
-  s.dur_min_buckets = static_cast<unsigned>(o.count("dur_min_buckets", s.dur_min_buckets, 1, BeaconingDetector::kBuckets));
-  s.dur_ideal_run = static_cast<unsigned>(o.count("dur_ideal_run", s.dur_ideal_run, 1, BeaconingDetector::kBuckets));
+  s.dur_min_buckets =
+      static_cast<unsigned>(o.count("dur_min_buckets", s.dur_min_buckets, 1, BeaconingDetector::kBuckets));
+  s.dur_ideal_run =
+      static_cast<unsigned>(o.count("dur_ideal_run", s.dur_ideal_run, 1, BeaconingDetector::kBuckets));
   s.mode_sensitivity = o.number("mode_sensitivity", s.mode_sensitivity, 0, 1);
-  s.bimodal_min_buckets =
-      static_cast<unsigned>(o.count("bimodal_min_buckets", s.bimodal_min_buckets, 3, BeaconingDetector::kBuckets));
+  s.bimodal_min_buckets = static_cast<unsigned>(
+      o.count("bimodal_min_buckets", s.bimodal_min_buckets, 3, BeaconingDetector::kBuckets));
   if (auto st = o.finish(); !st) return tl::unexpected(st.error());
   if (s.ts_weight + s.ds_weight + s.hist_weight + s.dur_weight + s.count_weight <= 0)
     return fail(Errc::invalid_argument, "beaconing: the weights sum to zero");
@@ -395,9 +425,42 @@ Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions&
 }
 
 void register_beaconing(DetectorRegistry& registry) {
-  registry.add({"beaconing",
-                "RITA-style beaconing: regular intervals and sizes from clients to one server over the window",
-                make_beaconing_detector, true});
+  registry.add(DetectorInfo{
+      "beaconing",
+      "RITA-style beaconing: regular intervals and sizes from clients to one server over the window",
+      make_beaconing_detector,
+      true,
+      {{"window", "24h", "epoch: pairs are scored and reset when it closes"},
+       {"check_interval", "1h", "how often (flow time) changed pairs are scored within an epoch"},
+       {"min_connections", "6", "connections a pair needs before it is scored"},
+       {"threshold", "70", "report pairs scoring at least this (0-100)"},
+       {"min_ts_score", "0.6", "and at least this timing regularity (0-1)"},
+       {"by_port", "true", "pairs include the server port"},
+       {"include_domestic", "true", "also pairs whose ends are both domestic (unselected data)"},
+       {"rereport_delta", "10", "report a server again within an epoch when its score rose this much"},
+       {"ntp_factor", "0.5", "score factor for NTP-shaped exchanges on UDP/123"},
+       {"prevalence_max", "0.3", "share of all clients above which a server counts as popular"},
+       {"prevalence_min_clients", "50", "clients needed before that share means anything"},
+       {"prevalence_factor", "0.5", "score factor for popular servers"},
+       {"minority_min_clients", "10", "repeat clients a server needs before the minority rule applies"},
+       {"minority_share", "0.25", "below this share of beaconing clients among them ..."},
+       {"minority_factor", "0.5", "... the server's score is multiplied by this"},
+       {"admission", "true",
+        "pairs get state from their second connection (first contacts in a Bloom filter)"},
+       {"admission_capacity", "0", "first contacts per filter generation (0: four times max_tracked)"},
+       {"seed", "1", "seed of the reservoirs and eviction sampling"},
+       {"ts_weight", "0.3", "weight of interval regularity"},
+       {"ds_weight", "0.2", "weight of size regularity"},
+       {"hist_weight", "0.2", "weight of the hourly histogram"},
+       {"dur_weight", "0.2", "weight of duration coverage"},
+       {"count_weight", "0.1", "weight of the connection count"},
+       {"skew_min_iqr", "10s", "interval IQR below which skewness is left at 0 (RITA)"},
+       {"min_interval", "1s", "a median interval below this earns no timing score (bursts)"},
+       {"count_full", "24", "connections for a full count score"},
+       {"dur_min_buckets", "6", "non-empty buckets before duration is scored"},
+       {"dur_ideal_run", "12", "longest run of non-empty buckets for a full duration score"},
+       {"mode_sensitivity", "0.05", "histogram bin width as a share of the tallest bucket (RITA)"},
+       {"bimodal_min_buckets", "11", "non-empty buckets before the bimodal fit counts"}}});
 }
 
 }  // namespace mamori::detect

@@ -20,18 +20,26 @@
 namespace mamori::detect {
 
 struct BeaconingOptions {
-  TimeNs window = 24 * 3600 * kNsPerSecond;  // epoch after which pairs are scored and reset
+  TimeNs window = 24 * 3600 * kNsPerSecond;     // epoch after which pairs are scored and reset
   TimeNs check_interval = 3600 * kNsPerSecond;  // how often (flow time) pairs are scored within an epoch
   std::uint64_t min_connections = 6;
-  double threshold = 70;  // report pairs scoring at least this
-  double min_ts_score = 0.6;  // and at least this regular in time: beaconing is about timing
-  bool by_port = true;    // pairs include the server port
+  double threshold = 70;         // report pairs scoring at least this
+  double min_ts_score = 0.6;     // and at least this regular in time: beaconing is about timing
+  bool by_port = true;           // pairs include the server port
   bool include_domestic = true;  // pairs whose ends are both domestic (unselected data)
   double rereport_delta = 10;    // report a server again in an epoch when its score rose this much
   double ntp_factor = 0.5;       // score factor for NTP-shaped exchanges on UDP/123
   double prevalence_max = 0.3;   // share of all clients above which a server counts as popular
   std::uint64_t prevalence_min_clients = 50;  // the share is meaningful only with this many clients
-  double prevalence_factor = 0.5;              // score factor for popular servers
+  double prevalence_factor = 0.5;             // score factor for popular servers
+  // A C2 server's clients are its implants, nearly all of them beaconing; a
+  // web service with hundreds of repeat clients has a few whose habits look
+  // regular by chance. When a server has at least minority_min_clients
+  // repeat clients and fewer than minority_share of them beacon, the score
+  // is multiplied by minority_factor.
+  std::uint64_t minority_min_clients = 10;
+  double minority_share = 0.25;
+  double minority_factor = 0.5;
   // Pairs get state from their second connection on: a one-probe Bloom
   // filter remembers first contacts, so the many pairs seen once cost a bit,
   // not an entry. Its capacity (first contacts per generation) defaults to
@@ -63,7 +71,7 @@ class BeaconingDetector final : public Detector {
     std::uint64_t packets = 0;
     std::uint32_t connections = 0;
     std::uint32_t reported_connections = 0;  // connections when last reported
-    std::uint32_t bridge_ms = UINT32_MAX;  // the latest contact already turned into intervals
+    std::uint32_t bridge_ms = UINT32_MAX;    // the latest contact already turned into intervals
     std::uint8_t pending_count = 0;
     bool dirty = false;
     bool ntp_shaped = true;
@@ -84,6 +92,7 @@ class BeaconingDetector final : public Detector {
   std::size_t tracked() const noexcept override { return table_.size(); }
   std::size_t memory_bytes() const noexcept override;
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
+  std::uint64_t evicted() const noexcept override { return evictions(); }
 
  private:
   // `h` is the pair key's hash, computed once per event by observe().
@@ -100,14 +109,15 @@ class BeaconingDetector final : public Detector {
   sketch::HyperLogLog<12> clients_;  // every client of the epoch, for prevalence
   sketch::FirstContactFilter admission_;
   bool started_ = false;
-  TimeNs anchor_ = 0;      // epoch start
-  TimeNs finest_ns_ = 1;   // histogram unit at level 0
-  TimeNs latest_ = 0;      // latest contact seen
+  TimeNs anchor_ = 0;     // epoch start
+  TimeNs finest_ns_ = 1;  // histogram unit at level 0
+  TimeNs latest_ = 0;     // latest contact seen
   TimeNs next_check_ = 0;
   std::uint8_t level_ = 0;
   std::vector<Finding> pending_findings_;  // from epochs closed inside observe()
 };
 
-Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions& options, const DetectorLimits& limits);
+Result<std::unique_ptr<Detector>> make_beaconing_detector(const DetectorOptions& options,
+                                                          const DetectorLimits& limits);
 
 }  // namespace mamori::detect

@@ -1,10 +1,10 @@
 #include "mamori/detect/ddos/ddos_detector.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/sketch/batch_prefetch.hpp"
@@ -26,7 +26,9 @@ bool ubiquitous_service(std::uint8_t proto, std::uint16_t port) noexcept {
   return proto == flow::kProtoUdp && (port == 53 || port == 123);
 }
 
-double keep_recent(TimeNs last_seen) noexcept { return static_cast<double>(last_seen); }
+double keep_recent(TimeNs last_seen) noexcept {
+  return static_cast<double>(last_seen);
+}
 
 }  // namespace
 
@@ -64,10 +66,12 @@ void DdosDetector::observe(std::span<const FlowEvent> events) {
           // orientation: a victim's random port may be lower than the service's.
           const bool src_service = amplifier_ports_[f.src_port], dst_service = amplifier_ports_[f.dst_port];
           h.response = src_service && (!dst_service || !e.initiator_is_src);
-          h.reflector = reflector_hash(h.response ? ReflectorKey{f.src_addr, f.src_port} : ReflectorKey{f.dst_addr, f.dst_port});
+          h.reflector = reflector_hash(h.response ? ReflectorKey{f.src_addr, f.src_port}
+                                                  : ReflectorKey{f.dst_addr, f.dst_port});
         }
-        if (options_.controllers && e.initiator_is_src && !e.initiator_foreign && f.bytes <= options_.control_bytes &&
-            !ubiquitous_service(f.proto, e.responder_port) && sketch::opens_connection(e))
+        if (options_.controllers && e.initiator_is_src && !e.initiator_foreign &&
+            f.bytes <= options_.control_bytes && !ubiquitous_service(f.proto, e.responder_port) &&
+            sketch::opens_connection(e))
           h.client = sketch::hash_address(e.initiator);
         return h;
       },
@@ -117,13 +121,14 @@ void DdosDetector::observe_reflection(const FlowEvent& e, const Hashes& h) {
   s.response_packets += f.packets;
   const std::uint64_t victim_hash = sketch::hash_address(other);
   s.victims.add(victim_hash);
-  s.top_victims.add(other, static_cast<std::uint32_t>(std::min<std::uint64_t>(1 + (f.bytes >> 10), 1u << 30)));
+  s.top_victims.add(other,
+                    static_cast<std::uint32_t>(std::min<std::uint64_t>(1 + (f.bytes >> 10), 1u << 30)));
   // Victims are followed only for reflectors answering far more than they
   // are asked: a resolver serving its clients would put every client there.
-  if (static_cast<double>(s.response_bytes) < options_.min_ratio * static_cast<double>(s.request_bytes)) return;
-  auto [victim, victim_inserted] = victims_.find_or_insert(other, victim_hash, rng_, [](const auto& x) {
-    return keep_recent(x.value.last_seen);
-  });
+  if (static_cast<double>(s.response_bytes) < options_.min_ratio * static_cast<double>(s.request_bytes))
+    return;
+  auto [victim, victim_inserted] = victims_.find_or_insert(
+      other, victim_hash, rng_, [](const auto& x) { return keep_recent(x.value.last_seen); });
   (void)victim_inserted;
   victim->value.last_seen = std::max(victim->value.last_seen, f.end_ns);
   victim->value.bytes += f.bytes;
@@ -134,30 +139,37 @@ void DdosDetector::observe_reflection(const FlowEvent& e, const Hashes& h) {
   }
 }
 
-void DdosDetector::check_reflector(const ReflectorKey& key, ReflectorState& s, std::vector<Finding>& out, bool final) {
+void DdosDetector::check_reflector(const ReflectorKey& key, ReflectorState& s, std::vector<Finding>& out,
+                                   bool final) {
   if (s.response_packets < options_.min_packets || s.response_packets == 0) return;
   const double span_s = std::max(10.0, static_cast<double>(s.last_seen - s.first_seen) / kNsPerSecond);
   const double pps = static_cast<double>(s.response_packets) / span_s;
   const double bps = 8.0 * static_cast<double>(s.response_bytes) / span_s;
   if (pps < options_.min_pps) return;
   const bool unsolicited = s.request_bytes == 0;
-  const double ratio = unsolicited ? std::numeric_limits<double>::infinity()
-                                   : static_cast<double>(s.response_bytes) / static_cast<double>(s.request_bytes);
+  const double ratio = unsolicited
+                           ? std::numeric_limits<double>::infinity()
+                           : static_cast<double>(s.response_bytes) / static_cast<double>(s.request_bytes);
   if (ratio < options_.min_ratio) return;
-  const double amplification = unsolicited ? 1.0 : std::clamp(std::log(ratio) / std::log(options_.full_ratio), 0.0, 1.0);
+  const double amplification =
+      unsolicited ? 1.0 : std::clamp(std::log(ratio) / std::log(options_.full_ratio), 0.0, 1.0);
   const double volume = std::clamp(0.5 + 0.25 * std::log10(pps / options_.min_pps), 0.0, 1.0);
   const double per_packet = static_cast<double>(s.response_bytes) / static_cast<double>(s.response_packets);
   const double size = std::clamp((per_packet - 100.0) / 300.0, 0.0, 1.0);
   const auto top = s.top_victims.sorted();
-  const double top_share =
-      std::clamp(static_cast<double>(top[0].count) * 1024.0 / static_cast<double>(s.response_bytes), 0.0, 1.0);
+  const double top_share = std::clamp(
+      static_cast<double>(top[0].count) * 1024.0 / static_cast<double>(s.response_bytes), 0.0, 1.0);
   double victim_reflectors = 0;
   if (top[0].count > 0)
-    if (auto* v = victims_.find(top[0].value, sketch::hash_address(top[0].value))) victim_reflectors = v->value.reflectors.estimate();
+    if (auto* v = victims_.find(top[0].value, sketch::hash_address(top[0].value)))
+      victim_reflectors = v->value.reflectors.estimate();
   const double corroboration =
-      victim_reflectors <= 1 ? 0.0
-                             : std::clamp(std::log(victim_reflectors) / std::log(static_cast<double>(options_.min_reflectors)), 0.0, 1.0);
-  const double total = 100.0 * (0.30 * amplification + 0.25 * volume + 0.15 * size + 0.15 * top_share + 0.15 * corroboration);
+      victim_reflectors <= 1
+          ? 0.0
+          : std::clamp(std::log(victim_reflectors) / std::log(static_cast<double>(options_.min_reflectors)),
+                       0.0, 1.0);
+  const double total =
+      100.0 * (0.30 * amplification + 0.25 * volume + 0.15 * size + 0.15 * top_share + 0.15 * corroboration);
   if (total < options_.threshold) return;
   if (s.reported_score > 0 && total < s.reported_score + options_.rereport_delta &&
       !(final && s.response_packets > s.reported_packets))
@@ -196,17 +208,19 @@ void DdosDetector::check_reflector(const ReflectorKey& key, ReflectorState& s, s
                {"score_concentration", top_share},
                {"score_corroboration", corroboration}};
   f.summary = fmt::format(
-      "reflector {}:{}/udp sent {:.0f} pps ({:.1f} Mbit/s, {:.0f} bytes/packet) {}; main victim {} ({:.0f}% of it), hit by ~{:.0f} "
+      "reflector {}:{}/udp sent {:.0f} pps ({:.1f} Mbit/s, {:.0f} bytes/packet) {}; main victim {} ({:.0f}% "
+      "of it), hit by ~{:.0f} "
       "reflectors",
       key.reflector.to_string(), key.port, pps, bps / 1e6, per_packet,
-      unsolicited ? std::string("without requests seen") : fmt::format("for {:.1f}x the request bytes", ratio),
+      unsolicited ? std::string("without requests seen")
+                  : fmt::format("for {:.1f}x the request bytes", ratio),
       top[0].count > 0 ? top[0].value.to_string() : std::string("-"), 100 * top_share, victim_reflectors);
   out.push_back(std::move(f));
 }
 
 void DdosDetector::observe_contact(const FlowEvent& e, std::uint64_t client_hash) {
-  auto [entry, inserted] = clients_.find_or_insert(e.initiator, client_hash, rng_,
-                                                   [](const auto& x) { return keep_recent(x.value.last_seen); });
+  auto [entry, inserted] = clients_.find_or_insert(
+      e.initiator, client_hash, rng_, [](const auto& x) { return keep_recent(x.value.last_seen); });
   (void)inserted;
   ClientState& c = entry->value;
   // Repeated contacts with the same server refresh its time instead of taking a slot.
@@ -226,12 +240,14 @@ void DdosDetector::observe_flood(const FlowEvent& e) {
   const flow::FlowRecord& f = *e.flow;
   // Answers from a flooded victim tell a flood (little comes back) from a
   // busy service (uploads are acknowledged).
-  if (auto* answered = floods_.find(f.src_addr, sketch::hash_address(f.src_addr))) answered->value.reply_packets += f.packets;
+  if (auto* answered = floods_.find(f.src_addr, sketch::hash_address(f.src_addr)))
+    answered->value.reply_packets += f.packets;
   if (!e.initiator_is_src || f.packets < options_.flood_packets) return;
   const double seconds = std::max(1.0, static_cast<double>(f.duration_ns()) / kNsPerSecond);
   if (static_cast<double>(f.packets) / seconds < options_.flood_pps) return;
-  auto [entry, inserted] = floods_.find_or_insert(f.dst_addr, sketch::hash_address(f.dst_addr), rng_,
-                                                  [](const auto& x) { return keep_recent(x.value.last_seen); });
+  auto [entry, inserted] =
+      floods_.find_or_insert(f.dst_addr, sketch::hash_address(f.dst_addr), rng_,
+                             [](const auto& x) { return keep_recent(x.value.last_seen); });
   FloodState& v = entry->value;
   if (inserted) v.onset = f.start_ns;
   v.onset = std::min(v.onset, f.start_ns);
@@ -304,7 +320,8 @@ void DdosDetector::correlate(const IpAddress& victim, FloodState& v, std::vector
     for (int draw = 0; draw < 64; ++draw) {
       const auto* other = clients_.random_entry(rng_);
       if (other == nullptr) break;
-      if (std::find(v.bots.begin(), v.bots.begin() + v.bot_count, other->key) != v.bots.begin() + v.bot_count) continue;
+      if (std::find(v.bots.begin(), v.bots.begin() + v.bot_count, other->key) != v.bots.begin() + v.bot_count)
+        continue;
       ++sampled;
       for (const Contact& c : other->value.contacts) {
         if (c.at >= from && c.at <= to && c.server == k.server && c.port == k.port) {
@@ -317,9 +334,10 @@ void DdosDetector::correlate(const IpAddress& victim, FloodState& v, std::vector
     // lift (flooders contact it far more often than others), not absence.
     const double background = sampled > 0 ? static_cast<double>(contacted) / sampled : 0;
     if (background > options_.max_background_share || share < options_.min_lift * background) continue;
-    const double total = 100.0 * std::clamp(0.4 + 0.4 * share +
-                                                 0.2 * std::min(1.0, sources / (4.0 * options_.min_bots)) - background,
-                                             0.0, 1.0);
+    const double total =
+        100.0 *
+        std::clamp(0.4 + 0.4 * share + 0.2 * std::min(1.0, sources / (4.0 * options_.min_bots)) - background,
+                   0.0, 1.0);
     if (total < options_.threshold) continue;
     Finding f;
     f.kind = FindingKind::ddos_controller;
@@ -332,20 +350,23 @@ void DdosDetector::correlate(const IpAddress& victim, FloodState& v, std::vector
     f.last_seen = k.latest;
     f.flows = k.bots;
     f.peers = k.bots;
-    f.sample_peers.assign(k.sample.begin(), k.sample.begin() + std::min<std::size_t>(k.bots, k.sample.size()));
+    f.sample_peers.assign(k.sample.begin(),
+                          k.sample.begin() + std::min<std::size_t>(k.bots, k.sample.size()));
     f.sample_times = {k.earliest, k.latest, v.onset};
-    f.metrics = {{"sampled_flooders", static_cast<double>(v.bot_count)},
-                 {"flooders_with_contacts", static_cast<double>(bots_with_log)},
-                 {"flooders_contacting", static_cast<double>(k.bots)},
-                 {"flooder_share", share},
-                 {"background_share", background},
-                 {"flood_sources", sources},
-                 {"flood_packets", static_cast<double>(v.packets)},
-                 {"lead_s", static_cast<double>(v.onset > k.earliest ? v.onset - k.earliest : 0) / kNsPerSecond}};
+    f.metrics = {
+        {"sampled_flooders", static_cast<double>(v.bot_count)},
+        {"flooders_with_contacts", static_cast<double>(bots_with_log)},
+        {"flooders_contacting", static_cast<double>(k.bots)},
+        {"flooder_share", share},
+        {"background_share", background},
+        {"flood_sources", sources},
+        {"flood_packets", static_cast<double>(v.packets)},
+        {"lead_s", static_cast<double>(v.onset > k.earliest ? v.onset - k.earliest : 0) / kNsPerSecond}};
     f.summary = fmt::format(
-        "{} of {} sampled hosts flooding {} (~{:.0f} sources, onset {}) contacted {}:{} shortly before; {:.0f}% of other clients did",
-        k.bots, bots_with_log, victim.to_string(), sources, format_rfc3339(v.onset), k.server.to_string(), k.port,
-        100 * background);
+        "{} of {} sampled hosts flooding {} (~{:.0f} sources, onset {}) contacted {}:{} shortly before; "
+        "{:.0f}% of other clients did",
+        k.bots, bots_with_log, victim.to_string(), sources, format_rfc3339(v.onset), k.server.to_string(),
+        k.port, 100 * background);
     out.push_back(std::move(f));
   }
 }
@@ -369,7 +390,8 @@ void DdosDetector::emit(TimeNs now, bool final, std::vector<Finding>& out) {
   }
 }
 
-Result<std::unique_ptr<Detector>> make_ddos_detector(const DetectorOptions& options, const DetectorLimits& limits) {
+Result<std::unique_ptr<Detector>> make_ddos_detector(const DetectorOptions& options,
+                                                     const DetectorLimits& limits) {
   DdosOptions d;
   sketch::OptionReader o(options, "ddos");
   d.ports = o.ports("ports", d.ports);
@@ -396,9 +418,32 @@ Result<std::unique_ptr<Detector>> make_ddos_detector(const DetectorOptions& opti
 }
 
 void register_ddos(DetectorRegistry& registry) {
-  registry.add({"ddos",
-                "DDoS: reflectors/amplifiers (response/request ratio, rate, victims) and controllers contacted before floods",
-                make_ddos_detector, true});
+  registry.add(
+      DetectorInfo{"ddos",
+                   "DDoS: reflectors/amplifiers (response/request ratio, rate, victims) and controllers "
+                   "contacted before floods",
+                   make_ddos_detector,
+                   true,
+                   {{"ports", "53,123,19,1900,11211,389,161,17,111,137,1434,3702,5353,5683,10001,3283,37810",
+                     "UDP services abused for reflection"},
+                    {"min_ratio", "5", "response/request bytes of a reflector"},
+                    {"full_ratio", "50", "ratio for a full amplification score"},
+                    {"min_pps", "100", "response packets per second from one reflector"},
+                    {"min_packets", "1000", "response packets before a reflector is scored"},
+                    {"min_reflectors", "20", "reflectors per victim for a full corroboration score"},
+                    {"threshold", "60", "report reflectors and controllers scoring at least this (0-100)"},
+                    {"rereport_delta", "10", "report again when the score rose this much"},
+                    {"idle_timeout", "10m", "reflectors and victims quiet this long are dropped"},
+                    {"controllers", "true", "also look for controllers contacted before floods"},
+                    {"flood_packets", "500", "a flood flow: at least this many packets ..."},
+                    {"flood_pps", "100", "... at this rate"},
+                    {"min_bots", "10", "distinct flooding sources per victim for an onset"},
+                    {"lead", "10m", "how long before the onset a command contact may be"},
+                    {"control_bytes", "4096", "a command contact is at most this large"},
+                    {"min_share", "0.5", "share of sampled flooders that contacted the controller"},
+                    {"max_background_share", "0.25", "share of other clients that contacted it, at most ..."},
+                    {"min_lift", "4", "... and the flooders' share must be this many times it"},
+                    {"seed", "1", "seed of sampling"}}});
 }
 
 }  // namespace mamori::detect

@@ -110,6 +110,7 @@ class DdosDetector final : public Detector {
   std::size_t tracked() const noexcept override;
   std::size_t memory_bytes() const noexcept override;
   std::uint64_t evictions() const noexcept;
+  std::uint64_t evicted() const noexcept override { return evictions(); }
 
  private:
   struct Hashes {  // computed once per event by observe(); 0 = not concerned

@@ -8,8 +8,10 @@ void EngineStats::merge(const EngineStats& o) {
   flows += o.flows;
   suppressed += o.suppressed;
   updates += o.updates;
-  if (suppressed_by_entry.size() < o.suppressed_by_entry.size()) suppressed_by_entry.resize(o.suppressed_by_entry.size());
-  for (std::size_t i = 0; i < o.suppressed_by_entry.size(); ++i) suppressed_by_entry[i] += o.suppressed_by_entry[i];
+  if (suppressed_by_entry.size() < o.suppressed_by_entry.size())
+    suppressed_by_entry.resize(o.suppressed_by_entry.size());
+  for (std::size_t i = 0; i < o.suppressed_by_entry.size(); ++i)
+    suppressed_by_entry[i] += o.suppressed_by_entry[i];
   if (detectors.empty()) {
     detectors = o.detectors;
     return;
@@ -37,7 +39,8 @@ Result<Shard> Shard::create(const DetectorRegistry& registry, const EngineConfig
     // Settings of a disabled detector are checked too: a typo should not wait for the day it is enabled.
     auto detector = info.factory(options, config.limits);
     if (!detector) return fail(detector.error().code, "detector {}: {}", info.name, detector.error().message);
-    if (auto s = options.check_all_used(); !s) return fail(Errc::invalid_argument, "detector {}: {}", info.name, s.error().message);
+    if (auto s = options.check_all_used(); !s)
+      return fail(Errc::invalid_argument, "detector {}: {}", info.name, s.error().message);
     if (!is_enabled(config, info)) continue;
     DetectorStats stats;
     stats.name = info.name;
@@ -52,8 +55,15 @@ Result<Shard> Shard::create(const DetectorRegistry& registry, const EngineConfig
 
 void Shard::observe(std::span<const FlowEvent> events) {
   if (events.empty()) return;
+  // Every detector walks the events and their records; in slices that stay
+  // in the core's cache the next detector finds them there instead of
+  // fetching the whole batch again. Detectors handle events one at a time in
+  // order and share no state, so slicing changes nothing they compute.
+  for (std::size_t at = 0; at < events.size(); at += kSlice) {
+    const auto slice = events.subspan(at, std::min(kSlice, events.size() - at));
+    for (auto& d : detectors_) d->observe(slice);
+  }
   for (std::size_t i = 0; i < detectors_.size(); ++i) {
-    detectors_[i]->observe(events);
     DetectorStats& s = stats_[i];
     const std::size_t tracked = detectors_[i]->tracked();
     s.peak_tracked = std::max(s.peak_tracked, tracked);

@@ -1,10 +1,10 @@
 #include "mamori/detect/fan_in/fan_in_detector.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/sketch/batch_prefetch.hpp"
@@ -22,7 +22,8 @@ std::uint64_t server_hash(const FanInDetector::ServerKey& k) noexcept {
 }
 
 template <std::size_t N>
-sketch::Dispersion dispersion_of(const sketch::Reservoir<std::uint32_t, N>& r, double min_iqr, double min_median) {
+sketch::Dispersion dispersion_of(const sketch::Reservoir<std::uint32_t, N>& r, double min_iqr,
+                                 double min_median) {
   std::array<double, N> values;
   std::size_t n = 0;
   for (auto v : r.items()) values[n++] = v;
@@ -35,14 +36,18 @@ FanInDetector::FanInDetector(FanInOptions options, DetectorLimits limits)
     : options_(options),
       table_(limits.max_tracked),
       rng_(options.seed),
-      admission_(options.admission ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked) : 64,
+      admission_(options.admission
+                     ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked)
+                     : 64,
                  0.05, 1) {}
 
 void FanInDetector::observe(std::span<const FlowEvent> events) {
   sketch::for_each_prefetched(
       events,
       [](const FlowEvent& e) -> std::uint64_t {
-        return sketch::responder_is_candidate_server(e) ? server_hash({e.responder, e.responder_port, e.flow->proto}) : 0;
+        return sketch::responder_is_candidate_server(e)
+                   ? server_hash({e.responder, e.responder_port, e.flow->proto})
+                   : 0;
       },
       [this](const FlowEvent&, std::uint64_t h) {
         if (h == 0) return;
@@ -79,6 +84,7 @@ void FanInDetector::follow(ServerState& s, std::uint32_t client_hash, std::uint3
 
 void FanInDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   if (!sketch::responder_is_candidate_server(e)) return;
+  if (e.locality_known && !e.responder_foreign && !options_.include_domestic) return;
   const flow::FlowRecord& f = *e.flow;
   if (flow::is_icmp(f.proto)) return;
   latest_ = std::max(latest_, f.start_ns);
@@ -123,9 +129,11 @@ void FanInDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
       std::find(s.sample_clients.begin(), s.sample_clients.begin() + s.sample_count, e.initiator) ==
           s.sample_clients.begin() + s.sample_count)
     s.sample_clients[s.sample_count++] = e.initiator;
+  if (!sketch::ntp_shaped(f, e.responder_port)) s.ntp_shaped = false;
   s.sizes.add(static_cast<std::uint32_t>(std::min<std::uint64_t>(f.bytes, UINT32_MAX)), rng_);
   const TimeNs offset = f.start_ns > s.first_seen ? f.start_ns - s.first_seen : 0;
-  follow(s, static_cast<std::uint32_t>(client_hash >> 32), static_cast<std::uint32_t>(std::min<TimeNs>(offset / kNsPerMs, UINT32_MAX)));
+  follow(s, static_cast<std::uint32_t>(client_hash >> 32),
+         static_cast<std::uint32_t>(std::min<TimeNs>(offset / kNsPerMs, UINT32_MAX)));
   if (s.connections >= s.next_check) {
     s.next_check = s.next_check >= (1u << 30) ? UINT32_MAX : s.next_check * 2;
     check(key, s, pending_);
@@ -148,7 +156,7 @@ void FanInDetector::check(const ServerKey& key, ServerState& s, std::vector<Find
                        (options_.size_weight * sizes.score + options_.reply_weight * replies.score +
                         options_.timing_weight * timing + options_.clients_weight * clients_score +
                         options_.repeat_weight * repeat) /
-                       weights;
+                       weights * (s.ntp_shaped ? options_.ntp_factor : 1.0);
   if (total < options_.threshold) return;
   if (s.reported_score > 0 && total < s.reported_score + options_.rereport_delta &&
       !(final && s.connections > s.reported_connections))
@@ -185,10 +193,11 @@ void FanInDetector::check(const ServerKey& key, ServerState& s, std::vector<Find
                {"score_clients", clients_score},
                {"score_repeat", repeat}};
   f.summary = fmt::format(
-      "~{:.0f} clients contact {}:{} alike: {} connections ({:.1f} per client), requests ~{:.0f} bytes (MAD {:.0f}), replies ~{:.0f} "
+      "~{:.0f} clients contact {}:{} alike: {} connections ({:.1f} per client), requests ~{:.0f} bytes (MAD "
+      "{:.0f}), replies ~{:.0f} "
       "bytes, clients return every ~{:.0f} s (MAD {:.0f} s)",
-      clients, key.server.to_string(), key.port, s.connections, per_client, sizes.median, sizes.mad, replies.median,
-      returns.median / 1000.0, returns.mad / 1000.0);
+      clients, key.server.to_string(), key.port, s.connections, per_client, sizes.median, sizes.mad,
+      replies.median, returns.median / 1000.0, returns.mad / 1000.0);
   out.push_back(std::move(f));
 }
 
@@ -208,14 +217,18 @@ void FanInDetector::emit(TimeNs now, bool final, std::vector<Finding>& out) {
 }
 
 std::size_t FanInDetector::memory_bytes() const noexcept {
-  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() + pending_.capacity() * sizeof(Finding);
+  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() +
+         pending_.capacity() * sizeof(Finding);
 }
 
-Result<std::unique_ptr<Detector>> make_fan_in_detector(const DetectorOptions& options, const DetectorLimits& limits) {
+Result<std::unique_ptr<Detector>> make_fan_in_detector(const DetectorOptions& options,
+                                                       const DetectorLimits& limits) {
   FanInOptions s;
   sketch::OptionReader o(options, "fan_in");
   s.min_clients = o.count("min_clients", s.min_clients, 2);
   s.threshold = o.number("threshold", s.threshold, 0, 100);
+  s.include_domestic = o.flag("include_domestic", s.include_domestic);
+  s.ntp_factor = o.number("ntp_factor", s.ntp_factor, 0, 1);
   s.rereport_delta = o.number("rereport_delta", s.rereport_delta, 0, 100);
   s.idle_timeout = o.duration("idle_timeout", s.idle_timeout, kNsPerSecond);
   s.size_weight = o.number("size_weight", s.size_weight, 0, 1);
@@ -233,9 +246,25 @@ Result<std::unique_ptr<Detector>> make_fan_in_detector(const DetectorOptions& op
 }
 
 void register_fan_in(DetectorRegistry& registry) {
-  registry.add({"fan_in",
-                "DISCLOSURE-style fan-in: many distinct clients contacting one server with uniform sizes and timing",
-                make_fan_in_detector, true});
+  registry.add(DetectorInfo{
+      "fan_in",
+      "DISCLOSURE-style fan-in: many distinct clients contacting one server with uniform sizes and timing",
+      make_fan_in_detector,
+      true,
+      {{"min_clients", "20", "distinct clients before a server is scored"},
+       {"threshold", "80", "report servers scoring at least this (0-100)"},
+       {"include_domestic", "false", "also domestic servers where foreignness is known"},
+       {"ntp_factor", "0.5", "score factor for servers whose requests are all NTP-shaped"},
+       {"rereport_delta", "10", "report a server again when its score rose this much"},
+       {"idle_timeout", "6h", "servers quiet this long are dropped"},
+       {"size_weight", "0.3", "weight of request size uniformity"},
+       {"reply_weight", "0.1", "weight of reply size uniformity"},
+       {"timing_weight", "0.3", "weight of return-interval regularity"},
+       {"clients_weight", "0.15", "weight of the number of clients"},
+       {"repeat_weight", "0.15", "weight of clients coming back"},
+       {"admission", "true", "servers get state from their second connection"},
+       {"admission_capacity", "0", "first contacts per filter generation (0: four times max_tracked)"},
+       {"seed", "1", "seed of the reservoirs and eviction sampling"}}});
 }
 
 }  // namespace mamori::detect

@@ -21,9 +21,14 @@ namespace mamori::detect {
 
 struct FanInOptions {
   std::uint64_t min_clients = 20;  // distinct clients before a server is scored
-  double threshold = 70;
+  double threshold = 80;
   double rereport_delta = 10;
   TimeNs idle_timeout = 6 * 3600 * kNsPerSecond;
+  // Botnet fan-in is domestic bots and a foreign C2 server. Where foreignness
+  // is known, domestic servers (the carrier's own resolvers, national
+  // services) are left out unless this is set.
+  bool include_domestic = false;
+  double ntp_factor = 0.5;  // score factor for servers whose requests are all NTP-shaped
   double size_weight = 0.30;
   double reply_weight = 0.10;
   double timing_weight = 0.30;
@@ -61,6 +66,7 @@ class FanInDetector final : public Detector {
     std::uint8_t followed_count = 0;
     std::uint8_t sample_count = 0;
     std::uint8_t reported_score = 0;
+    bool ntp_shaped = true;  // every request so far NTP-shaped
     std::array<Followed, kFollowed> followed{};
     std::array<IpAddress, 4> sample_clients{};
     sketch::HyperLogLog<6> clients;
@@ -78,6 +84,7 @@ class FanInDetector final : public Detector {
   std::size_t tracked() const noexcept override { return table_.size(); }
   std::size_t memory_bytes() const noexcept override;
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
+  std::uint64_t evicted() const noexcept override { return evictions(); }
 
  private:
   // `h` is the server key's hash, computed once per event by observe().
@@ -95,6 +102,7 @@ class FanInDetector final : public Detector {
   std::vector<Finding> pending_;
 };
 
-Result<std::unique_ptr<Detector>> make_fan_in_detector(const DetectorOptions& options, const DetectorLimits& limits);
+Result<std::unique_ptr<Detector>> make_fan_in_detector(const DetectorOptions& options,
+                                                       const DetectorLimits& limits);
 
 }  // namespace mamori::detect

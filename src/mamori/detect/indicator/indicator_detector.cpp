@@ -4,10 +4,12 @@
 
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/indicator/indicator_loader.hpp"
+#include "mamori/detect/sketch/batch_prefetch.hpp"
 
 namespace mamori::detect {
 
-IndicatorDetector::IndicatorDetector(std::shared_ptr<const IndicatorSet> indicators, const DetectorLimits& limits)
+IndicatorDetector::IndicatorDetector(std::shared_ptr<const IndicatorSet> indicators,
+                                     const DetectorLimits& limits)
     : indicators_(std::move(indicators)), matches_(limits.max_tracked) {}
 
 void IndicatorDetector::record(const FlowEvent& e, const IpAddress& endpoint, const IpAddress& peer,
@@ -22,10 +24,20 @@ void IndicatorDetector::record(const FlowEvent& e, const IpAddress& endpoint, co
 
 void IndicatorDetector::observe(std::span<const FlowEvent> events) {
   if (indicators_->size() == 0) return;
-  for (const FlowEvent& e : events) {
-    if (const IndicatorEntry* r = indicators_->lookup(e.responder)) record(e, e.responder, e.initiator, false, r);
-    if (const IndicatorEntry* i = indicators_->lookup(e.initiator)) record(e, e.initiator, e.responder, true, i);
-  }
+  // A large feed does not fit the cache: both ends' lookups are requested a
+  // few events ahead (sketch::for_each_prefetched; no hash to carry).
+  const IndicatorSet& set = *indicators_;
+  sketch::for_each_prefetched(
+      events, [](const FlowEvent&) { return false; },
+      [&set](const FlowEvent& e, bool) {
+        set.prefetch(e.responder);
+        set.prefetch(e.initiator);
+      },
+      [](const FlowEvent&, bool) {},
+      [&](const FlowEvent& e, bool) {
+        if (const IndicatorEntry* r = set.lookup(e.responder)) record(e, e.responder, e.initiator, false, r);
+        if (const IndicatorEntry* i = set.lookup(e.initiator)) record(e, e.initiator, e.responder, true, i);
+      });
 }
 
 void IndicatorDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
@@ -54,9 +66,10 @@ void IndicatorDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
     const std::string what = !entry.source.name.empty() ? fmt::format("'{}'", entry.source.name)
                              : !entry.source.id.empty() ? entry.source.id
                                                         : entry.source.origin;
-    f.summary = fmt::format("{} matches indicator {} ({}{}): {} flows with {} peers", endpoint.to_string(), what,
-                            entry.prefix.to_string(),
-                            entry.source.tlp.empty() ? "" : fmt::format(", TLP:{}", entry.source.tlp), f.flows, f.peers);
+    f.summary = fmt::format("{} matches indicator {} ({}{}): {} flows with {} peers", endpoint.to_string(),
+                            what, entry.prefix.to_string(),
+                            entry.source.tlp.empty() ? "" : fmt::format(", TLP:{}", entry.source.tlp),
+                            f.flows, f.peers);
     out.push_back(std::move(f));
   });
 }
@@ -64,7 +77,8 @@ void IndicatorDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
 std::string IndicatorDetector::status() const {
   const IndicatorLoadStats& s = indicators_->stats();
   return fmt::format(
-      "{} indicators ({} addresses, {} prefixes); skipped {} duplicates, {} not an address pattern, {} unparsable "
+      "{} indicators ({} addresses, {} prefixes); skipped {} duplicates, {} not an address pattern, {} "
+      "unparsable "
       "patterns, {} revoked, {} non-STIX patterns, {} other STIX objects",
       indicators_->size(), s.addresses, s.prefixes, s.duplicates, s.not_address, s.unparsable, s.revoked,
       s.non_stix_patterns, s.other_objects);
@@ -106,7 +120,8 @@ void register_indicator(DetectorRegistry& registry) {
   registry.add(DetectorInfo{
       "indicator",
       "Flows to or from known-bad addresses and prefixes (STIX 2.1, CSV, plain lists; longest prefix wins)",
-      [cache](const DetectorOptions& options, const DetectorLimits& limits) -> Result<std::unique_ptr<Detector>> {
+      [cache](const DetectorOptions& options,
+              const DetectorLimits& limits) -> Result<std::unique_ptr<Detector>> {
         auto files = options.text("files", "");
         if (!files) return tl::unexpected(files.error());
         auto format_name = options.text("format", "auto");

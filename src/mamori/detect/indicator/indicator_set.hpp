@@ -54,7 +54,7 @@ class IndicatorSet {
     if (!host_slots_.empty()) {
       // Open addressing, linear probing, at most half full: one or two cache lines per miss.
       const std::size_t mask = host_slots_.size() - 1;
-      for (std::size_t i = IpAddressHash{}(a) & mask;; i = (i + 1) & mask) {
+      for (std::size_t i = IpAddressHash{}(a)&mask;; i = (i + 1) & mask) {
         const HostSlot& slot = host_slots_[i];
         if (slot.entry == kEmpty) break;
         if (slot.address == a) return &entries_[slot.entry];
@@ -63,6 +63,13 @@ class IndicatorSet {
     if (prefix_entries_.empty()) return nullptr;
     const auto v = table_.lookup(a);
     return v == 0 ? nullptr : &entries_[prefix_entries_[v - 1]];
+  }
+
+  // Requests the memory a lookup of `a` reads (its host slot, its root entry
+  // of the prefix table), to overlap the misses of a batch of lookups.
+  void prefetch(const IpAddress& a) const noexcept {
+    if (!host_slots_.empty()) __builtin_prefetch(&host_slots_[IpAddressHash{}(a) & (host_slots_.size() - 1)]);
+    if (!prefix_entries_.empty()) table_.prefetch(a);
   }
 
   std::size_t size() const noexcept { return entries_.size(); }

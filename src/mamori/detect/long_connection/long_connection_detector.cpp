@@ -6,6 +6,7 @@
 
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/evidence.hpp"
+#include "mamori/detect/sketch/batch_prefetch.hpp"
 
 namespace mamori::detect {
 
@@ -48,59 +49,71 @@ LongConnectionDetector::PairKey key_of(const FlowEvent& e) noexcept {
 }  // namespace
 
 void LongConnectionDetector::observe(std::span<const FlowEvent> events) {
-  // The pair table is far larger than the caches: fetch the bucket of the
-  // flow 8 ahead and the node of the flow 4 ahead while this one is handled.
-  constexpr std::size_t kBucketAhead = 8, kNodeAhead = 4;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (i + kBucketAhead < events.size() && tracked_flow(events[i + kBucketAhead])) {
-      pairs_.prefetch(key_of(events[i + kBucketAhead]), 0);
-    }
-    if (i + kNodeAhead < events.size() && tracked_flow(events[i + kNodeAhead])) {
-      pairs_.prefetch(key_of(events[i + kNodeAhead]), 1);
-    }
-    const FlowEvent& e = events[i];
-    if (!tracked_flow(e)) continue;
-    const flow::FlowRecord& f = *e.flow;
-    const PairKey key = key_of(e);
-    bool inserted = false;
-    PairState& s = pairs_.find_or_insert(key, inserted, [](const PairKey&, PairState&) {});
-    const TimeNs start = f.start_ns;
-    const TimeNs end = std::max(f.end_ns, f.start_ns);
-    if (inserted) {
-      s.first = start;
-      s.last = end;
+  // The pair table is far larger than the caches: each event's key is hashed
+  // once, its bucket requested 2d events ahead and its node d ahead, so the
+  // two dependent misses overlap with the work on earlier events.
+  struct Hashed {
+    std::size_t hash = 0;
+    bool tracked = false;
+  };
+  sketch::for_each_prefetched(
+      events,
+      [](const FlowEvent& e) -> Hashed {
+        if (!tracked_flow(e)) return {};
+        return {PairKeyHash{}(key_of(e)), true};
+      },
+      [this](const FlowEvent&, const Hashed& h) {
+        if (h.tracked) pairs_.prefetch_hashed(h.hash, 0);
+      },
+      [this](const FlowEvent&, const Hashed& h) {
+        if (h.tracked) pairs_.prefetch_hashed(h.hash, 1);
+      },
+      [this](const FlowEvent& e, const Hashed& h) {
+        if (h.tracked) observe_one(e, h.hash);
+      });
+}
+
+void LongConnectionDetector::observe_one(const FlowEvent& e, std::size_t hash) {
+  const flow::FlowRecord& f = *e.flow;
+  const PairKey key = key_of(e);
+  bool inserted = false;
+  PairState& s = pairs_.find_or_insert_hashed(key, hash, inserted, [](const PairKey&, PairState&) {});
+  const TimeNs start = f.start_ns;
+  const TimeNs end = std::max(f.end_ns, f.start_ns);
+  if (inserted) {
+    s.first = start;
+    s.last = end;
+    s.run_start = start;
+    s.run_end = end;
+  } else {
+    const TimeNs gap = e.initiator_port == s.client_port ? options_.split_gap : options_.gap;
+    if (start <= s.run_end + gap && end + gap >= s.run_start) {
+      s.run_start = std::min(s.run_start, start);
+      s.run_end = std::max(s.run_end, end);
+    } else if (start > s.run_end) {
+      s.covered += s.run_end - s.run_start;
       s.run_start = start;
       s.run_end = end;
     } else {
-      const TimeNs gap = e.initiator_port == s.client_port ? options_.split_gap : options_.gap;
-      if (start <= s.run_end + gap && end + gap >= s.run_start) {
-        s.run_start = std::min(s.run_start, start);
-        s.run_end = std::max(s.run_end, end);
-      } else if (start > s.run_end) {
-        s.covered += s.run_end - s.run_start;
-        s.run_start = start;
-        s.run_end = end;
-      } else {
-        // A late record before the current span: counted on its own (it may overlap an
-        // earlier closed span, which overstates by at most that record).
-        s.covered += end - start;
-      }
-      s.first = std::min(s.first, start);
-      s.last = std::max(s.last, end);
+      // A late record before the current span: counted on its own (it may overlap an
+      // earlier closed span, which overstates by at most that record).
+      s.covered += end - start;
     }
-    s.client_port = e.initiator_port;
-    ++s.flows;
-    s.packets += f.packets;
-    s.bytes += f.bytes;
-    if (end > start) {
-      const double rate = static_cast<double>(f.bytes) * 1e9 / static_cast<double>(end - start);
-      ++s.rated;
-      const double delta = rate - s.rate_mean;
-      s.rate_mean += delta / static_cast<double>(s.rated);
-      s.rate_m2 += delta * (rate - s.rate_mean);
-    }
-    s.dirty = true;
+    s.first = std::min(s.first, start);
+    s.last = std::max(s.last, end);
   }
+  s.client_port = e.initiator_port;
+  ++s.flows;
+  s.packets += f.packets;
+  s.bytes += f.bytes;
+  if (end > start) {
+    const double rate = static_cast<double>(f.bytes) * 1e9 / static_cast<double>(end - start);
+    ++s.rated;
+    const double delta = rate - s.rate_mean;
+    s.rate_mean += delta / static_cast<double>(s.rated);
+    s.rate_m2 += delta * (rate - s.rate_mean);
+  }
+  s.dirty = true;
 }
 
 namespace {

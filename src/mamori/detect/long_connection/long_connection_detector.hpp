@@ -65,6 +65,9 @@ class LongConnectionDetector final : public Detector {
   };
 
  private:
+  // `hash` is PairKeyHash of the event's key, computed once by observe().
+  void observe_one(const FlowEvent& e, std::size_t hash);
+
   LongConnectionOptions options_;
   BoundedTable<PairKey, PairState, PairKeyHash> pairs_;
 };

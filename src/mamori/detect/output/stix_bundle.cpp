@@ -1,10 +1,11 @@
 #include "mamori/detect/output/stix_bundle.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <ctime>
-
-#include <boost/json.hpp>
+#include <string>
+#include <unordered_map>
 
 #include "mamori/detect/output/uuid5.hpp"
 
@@ -38,7 +39,9 @@ constexpr std::string_view kScoNamespace = "00abedb4-aa42-466c-9c01-fed23315a9b7
 // mamori's own namespace for the SDO/SRO ids it derives from findings.
 constexpr std::string_view kMamoriNamespace = "6d616d6f-7269-5d00-8000-66696e64696e";
 
-Uuid ns(std::string_view text) { return *parse_uuid(text); }
+Uuid ns(std::string_view text) {
+  return *parse_uuid(text);
+}
 
 std::string stix_id(std::string_view type, const Uuid& space, std::string_view name) {
   return fmt::format("{}--{}", type, format_uuid(uuid5(space, name)));
@@ -49,8 +52,8 @@ std::string stix_time(TimeNs t) {
   const std::time_t seconds = static_cast<std::time_t>(t / kNsPerSecond);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, (t % kNsPerSecond) / kNsPerMs);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (t % kNsPerSecond) / kNsPerMs);
 }
 
 json::array strings(const std::vector<std::string_view>& values) {
@@ -59,26 +62,37 @@ json::array strings(const std::vector<std::string_view>& values) {
   return a;
 }
 
-json::string js(std::string_view s) { return json::string(s.data(), s.size()); }
+json::string js(std::string_view s) {
+  return json::string(s.data(), s.size());
+}
 
 }  // namespace
 
 Result<std::string> tlp2_marking_id(std::string_view level) {
   for (const auto& m : kTlp2)
     if (m.level == level) return std::string(m.id);
-  return fail(Errc::invalid_argument, "unknown TLP level '{}' (clear, green, amber, amber+strict, red)", level);
+  return fail(Errc::invalid_argument, "unknown TLP level '{}' (clear, green, amber, amber+strict, red)",
+              level);
 }
 
 std::vector<std::string_view> infrastructure_types(FindingKind kind) {
   switch (kind) {
-    case FindingKind::indicator: return {"undefined"};
-    case FindingKind::beaconing: return {"command-and-control"};
-    case FindingKind::fan_in: return {"command-and-control", "botnet"};
-    case FindingKind::scanning: return {"reconnaissance"};
-    case FindingKind::brute_force: return {"reconnaissance"};
-    case FindingKind::reflection: return {"amplification"};
-    case FindingKind::ddos_controller: return {"botnet", "command-and-control"};
-    case FindingKind::long_connection: return {"command-and-control"};
+    case FindingKind::indicator:
+      return {"undefined"};
+    case FindingKind::beaconing:
+      return {"command-and-control"};
+    case FindingKind::fan_in:
+      return {"command-and-control", "botnet"};
+    case FindingKind::scanning:
+      return {"reconnaissance"};
+    case FindingKind::brute_force:
+      return {"reconnaissance"};
+    case FindingKind::reflection:
+      return {"amplification"};
+    case FindingKind::ddos_controller:
+      return {"botnet", "command-and-control"};
+    case FindingKind::long_connection:
+      return {"command-and-control"};
   }
   return {"undefined"};
 }
@@ -99,7 +113,8 @@ Result<std::string> findings_to_stix(const std::vector<Finding>& findings, const
     marking["id"] = js(*marking_id);
     marking["created"] = js(kTlp2Created);
     std::string name = "TLP:" + options.tlp;
-    std::transform(name.begin(), name.end(), name.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(c)); });
     marking["name"] = js(name);
     json::object ext;
     ext["extension_type"] = "property-extension";
@@ -153,7 +168,8 @@ Result<std::string> findings_to_stix(const std::vector<Finding>& findings, const
 
     json::object infra;
     common(infra, "infrastructure", infra_id);
-    infra["name"] = js(fmt::format("{} {} ({})", f.role.empty() ? "endpoint" : f.role, endpoint, finding_kind_name(f.kind)));
+    infra["name"] = js(
+        fmt::format("{} {} ({})", f.role.empty() ? "endpoint" : f.role, endpoint, finding_kind_name(f.kind)));
     infra["description"] = js(f.summary);
     infra["infrastructure_types"] = strings(infrastructure_types(f.kind));
     infra["first_seen"] = js(first);
@@ -193,7 +209,8 @@ Result<std::string> findings_to_stix(const std::vector<Finding>& findings, const
 
     const auto relate = [&](const std::string& source, std::string_view type, const std::string& target) {
       json::object r;
-      common(r, "relationship", stix_id("relationship", mamori, fmt::format("{}|{}|{}", source, type, target)));
+      common(r, "relationship",
+             stix_id("relationship", mamori, fmt::format("{}|{}|{}", source, type, target)));
       r["relationship_type"] = js(type);
       r["source_ref"] = js(source);
       r["target_ref"] = js(target);
@@ -202,6 +219,25 @@ Result<std::string> findings_to_stix(const std::vector<Finding>& findings, const
     relate(indicator_id, "indicates", infra_id);
     relate(infra_id, "consists-of", address_id);
     relate(indicator_id, "based-on", observed_id);
+  }
+
+  // Ids are content-derived, so one address named by two detectors, or a
+  // finding reported again with more evidence, yields the same id twice. A
+  // bundle's ids must be unique: keep the last object of each id (the latest
+  // evidence), in first-appearance order.
+  {
+    std::unordered_map<std::string, std::size_t> last_of;
+    for (std::size_t i = 0; i < objects.size(); ++i)
+      last_of[json::value_to<std::string>(objects[i].at("id"))] = i;
+    json::array unique;
+    std::unordered_map<std::string, bool> placed;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      std::string id = json::value_to<std::string>(objects[i].at("id"));
+      if (placed[id]) continue;
+      placed[id] = true;
+      unique.push_back(objects[last_of[id]]);
+    }
+    objects = std::move(unique);
   }
 
   json::object bundle;

@@ -1,11 +1,11 @@
 #include "mamori/detect/scanning/brute_force_detector.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/sketch/batch_prefetch.hpp"
@@ -19,8 +19,9 @@ namespace mamori::detect {
 namespace {
 
 std::uint64_t pair_hash(const BruteForceDetector::PairKey& k) noexcept {
-  return sketch::hash_combine(sketch::hash_combine(sketch::hash_address(k.source), sketch::hash_address(k.target)),
-                              (std::uint64_t{k.port} << 8) | k.proto);
+  return sketch::hash_combine(
+      sketch::hash_combine(sketch::hash_address(k.source), sketch::hash_address(k.target)),
+      (std::uint64_t{k.port} << 8) | k.proto);
 }
 
 struct Grade {
@@ -36,7 +37,9 @@ BruteForceDetector::BruteForceDetector(BruteForceOptions options, DetectorLimits
     : options_(options),
       table_(limits.max_tracked),
       rng_(options.seed),
-      admission_(options.admission ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked) : 64,
+      admission_(options.admission
+                     ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked)
+                     : 64,
                  0.05, 1) {}
 
 void BruteForceDetector::observe(std::span<const FlowEvent> events) {
@@ -184,10 +187,11 @@ void BruteForceDetector::check(const PairKey& key, PairState& s, std::vector<Fin
                {"score_shortness", g.shortness},
                {"score_failure", g.failure}};
   f.summary = fmt::format(
-      "{} attempts from {} to {}:{} in {:.0f} s (peak {}/min), ~{:.0f} bytes each (MAD {:.0f}), median {:.1f} s, {} unanswered",
+      "{} attempts from {} to {}:{} in {:.0f} s (peak {}/min), ~{:.0f} bytes each (MAD {:.0f}), median "
+      "{:.1f} s, {} unanswered",
       s.attempts, key.source.to_string(), key.target.to_string(), key.port,
-      static_cast<double>(s.last_seen - s.first_seen) / kNsPerSecond, s.peak_per_minute, g.size_median, g.size_mad,
-      g.duration_median_s, s.failed);
+      static_cast<double>(s.last_seen - s.first_seen) / kNsPerSecond, s.peak_per_minute, g.size_median,
+      g.size_mad, g.duration_median_s, s.failed);
   out.push_back(std::move(f));
 }
 
@@ -207,10 +211,12 @@ void BruteForceDetector::emit(TimeNs now, bool final, std::vector<Finding>& out)
 }
 
 std::size_t BruteForceDetector::memory_bytes() const noexcept {
-  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() + pending_.capacity() * sizeof(Finding);
+  return sizeof(*this) + table_.memory_bytes() + admission_.memory_bytes() +
+         pending_.capacity() * sizeof(Finding);
 }
 
-Result<std::unique_ptr<Detector>> make_brute_force_detector(const DetectorOptions& options, const DetectorLimits& limits) {
+Result<std::unique_ptr<Detector>> make_brute_force_detector(const DetectorOptions& options,
+                                                            const DetectorLimits& limits) {
   BruteForceOptions b;
   sketch::OptionReader o(options, "brute_force");
   b.min_attempts = o.count("min_attempts", b.min_attempts, 3, UINT32_MAX);
@@ -230,9 +236,23 @@ Result<std::unique_ptr<Detector>> make_brute_force_detector(const DetectorOption
 }
 
 void register_brute_force(DetectorRegistry& registry) {
-  registry.add({"brute_force",
-                "brute force: many short, alike connections from one source to one service, on any port",
-                make_brute_force_detector, true});
+  registry.add(DetectorInfo{
+      "brute_force",
+      "brute force: many short, alike connections from one source to one service, on any port",
+      make_brute_force_detector,
+      true,
+      {{"min_attempts", "20", "connections before a (source, service) pair is scored"},
+       {"max_duration", "30s", "an attempt is short up to this long ..."},
+       {"max_bytes", "65536", "... and this many bytes from the source"},
+       {"full_rate", "20", "attempts in one minute for a full rate score"},
+       {"full_duty", "0.3", "attempts' total duration / active span for a full duty score"},
+       {"threshold", "60", "report pairs scoring at least this (0-100)"},
+       {"rereport_delta", "10", "report a pair again when its score rose this much"},
+       {"idle_timeout", "1h", "pairs quiet this long are dropped"},
+       {"tcp_only", "true", "only TCP services (authentication runs over TCP)"},
+       {"admission", "true", "pairs get state from their second connection"},
+       {"admission_capacity", "0", "first contacts per filter generation (0: four times max_tracked)"},
+       {"seed", "1", "seed of eviction sampling"}}});
 }
 
 }  // namespace mamori::detect

@@ -69,6 +69,7 @@ class BruteForceDetector final : public Detector {
   std::size_t tracked() const noexcept override { return table_.size(); }
   std::size_t memory_bytes() const noexcept override;
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
+  std::uint64_t evicted() const noexcept override { return evictions(); }
 
  private:
   // `h` is the pair key's hash, computed once per event by observe().

@@ -1,9 +1,9 @@
 #include "mamori/detect/scanning/scanning_detector.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/sketch/batch_prefetch.hpp"
@@ -62,8 +62,12 @@ void ScanningDetector::observe(std::span<const FlowEvent> events) {
       events,
       [](const FlowEvent& e) -> Hashes {
         // Only the initiator's own records of sources that are not domestic clients of foreign servers.
-        if (!e.initiator_is_src || (!e.initiator_foreign && e.responder_foreign)) return {};
-        const std::uint64_t source = sketch::hash_address(e.initiator), host = sketch::hash_address(e.responder);
+        // Symmetric-port exchanges (NTP 123<->123) have no initiator to follow: both
+        // records look like initiations, so a server answering many clients would scan.
+        if (!e.initiator_is_src || e.orientation_guessed || (!e.initiator_foreign && e.responder_foreign))
+          return {};
+        const std::uint64_t source = sketch::hash_address(e.initiator),
+                            host = sketch::hash_address(e.responder);
         return {source, host, sketch::hash_combine(source ^ kContactSeed, host)};
       },
       [this](const FlowEvent&, const Hashes& h) {
@@ -103,7 +107,10 @@ void ScanningDetector::observe_one(const FlowEvent& e, const Hashes& h) {
     s.top_ports.add(port);
   }
   const sketch::AttemptOutcome outcome = sketch::tcp_attempt_outcome(e);
-  const bool small = f.packets <= options_.probe_packets && f.packets > 0 && f.bytes / f.packets <= options_.probe_bytes;
+  const std::uint64_t probe_bytes =
+      f.proto == flow::kProtoUdp ? options_.udp_probe_bytes : options_.probe_bytes;
+  const bool small =
+      f.packets <= options_.probe_packets && f.packets > 0 && f.bytes / f.packets <= probe_bytes;
   if (outcome == sketch::AttemptOutcome::failed || small) ++s.probes;
 
   if (!contacts_.test_and_set(h.contact)) {
@@ -134,7 +141,8 @@ void ScanningDetector::observe_one(const FlowEvent& e, const Hashes& h) {
 void ScanningDetector::check(const IpAddress& source, SourceState& s, std::vector<Finding>& out, bool final) {
   const Grade g = grade(s, model_, options_);
   if (g.total < options_.threshold) return;
-  if (s.reported_score > 0 && g.total < s.reported_score + options_.rereport_delta && !(final && s.flows > s.reported_flows))
+  if (s.reported_score > 0 && g.total < s.reported_score + options_.rereport_delta &&
+      !(final && s.flows > s.reported_flows))
     return;
   s.reported_score = static_cast<std::uint8_t>(std::clamp(g.total, 1.0, 100.0));
   s.reported_flows = s.flows;
@@ -167,11 +175,15 @@ void ScanningDetector::check(const IpAddress& source, SourceState& s, std::vecto
                {"vertical", g.vertical ? 1.0 : 0.0},
                {"score_trw", g.trw},
                {"score_fanout", g.fanout}};
-  const char* shape = g.horizontal && g.vertical ? "block" : g.horizontal ? "horizontal" : g.vertical ? "vertical" : "sequential";
+  const char* shape = g.horizontal && g.vertical ? "block"
+                      : g.horizontal             ? "horizontal"
+                      : g.vertical               ? "vertical"
+                                                 : "sequential";
   f.summary = fmt::format(
-      "{} scan from {}: {} first contacts ({} unanswered, TRW {}), ~{:.0f} hosts, ~{:.0f} ports{}, {:.0f}% probes over {:.0f} s",
-      shape, source.to_string(), s.first_contacts, s.failed_contacts, s.scanner ? "scanner" : "undecided", g.hosts,
-      g.ports, f.ports.empty() ? "" : fmt::format(" (top {})", f.ports.front()), 100 * g.probe_ratio,
+      "{} scan from {}: {} first contacts ({} unanswered, TRW {}), ~{:.0f} hosts, ~{:.0f} ports{}, {:.0f}% "
+      "probes over {:.0f} s",
+      shape, source.to_string(), s.first_contacts, s.failed_contacts, s.scanner ? "scanner" : "undecided",
+      g.hosts, g.ports, f.ports.empty() ? "" : fmt::format(" (top {})", f.ports.front()), 100 * g.probe_ratio,
       static_cast<double>(s.last_seen - s.first_seen) / kNsPerSecond);
   out.push_back(std::move(f));
 }
@@ -192,10 +204,12 @@ void ScanningDetector::emit(TimeNs now, bool final, std::vector<Finding>& out) {
 }
 
 std::size_t ScanningDetector::memory_bytes() const noexcept {
-  return sizeof(*this) + table_.memory_bytes() + contacts_.memory_bytes() + pending_.capacity() * sizeof(Finding);
+  return sizeof(*this) + table_.memory_bytes() + contacts_.memory_bytes() +
+         pending_.capacity() * sizeof(Finding);
 }
 
-Result<std::unique_ptr<Detector>> make_scanning_detector(const DetectorOptions& options, const DetectorLimits& limits) {
+Result<std::unique_ptr<Detector>> make_scanning_detector(const DetectorOptions& options,
+                                                         const DetectorLimits& limits) {
   ScanningOptions s;
   sketch::OptionReader o(options, "scanning");
   s.trw.theta0 = o.number("theta0", s.trw.theta0, 0.01, 0.99);
@@ -206,20 +220,38 @@ Result<std::unique_ptr<Detector>> make_scanning_detector(const DetectorOptions& 
   s.vertical_ports = o.count("vertical_ports", s.vertical_ports, 2);
   s.probe_bytes = o.count("probe_bytes", s.probe_bytes, 20);
   s.probe_packets = o.count("probe_packets", s.probe_packets, 1);
+  s.udp_probe_bytes = o.count("udp_probe_bytes", s.udp_probe_bytes, 20, 65535);
   s.threshold = o.number("threshold", s.threshold, 0, 100);
   s.rereport_delta = o.number("rereport_delta", s.rereport_delta, 0, 100);
   s.idle_timeout = o.duration("idle_timeout", s.idle_timeout, kNsPerSecond);
   s.contact_capacity = o.count("contact_capacity", s.contact_capacity, 1024, std::uint64_t{1} << 32);
   s.seed = o.count("seed", s.seed);
   if (auto st = o.finish(); !st) return tl::unexpected(st.error());
-  if (s.trw.theta1 >= s.trw.theta0) return fail(Errc::invalid_argument, "scanning: theta1 must be below theta0");
+  if (s.trw.theta1 >= s.trw.theta0)
+    return fail(Errc::invalid_argument, "scanning: theta1 must be below theta0");
   return std::unique_ptr<Detector>(std::make_unique<ScanningDetector>(s, limits));
 }
 
 void register_scanning(DetectorRegistry& registry) {
-  registry.add({"scanning",
-                "scanners: Threshold Random Walk over first-contact outcomes, horizontal and vertical fan-out",
-                make_scanning_detector, true});
+  registry.add(DetectorInfo{
+      "scanning",
+      "scanners: Threshold Random Walk over first-contact outcomes, horizontal and vertical fan-out",
+      make_scanning_detector,
+      true,
+      {{"theta0", "0.8", "TRW: probability a benign source's first contact succeeds"},
+       {"theta1", "0.2", "TRW: probability a scanner's first contact succeeds"},
+       {"p_false", "0.01", "TRW: false positive rate"},
+       {"p_detect", "0.99", "TRW: detection rate"},
+       {"horizontal_hosts", "32", "distinct hosts for a horizontal scan"},
+       {"vertical_ports", "32", "distinct ports for a vertical scan"},
+       {"probe_bytes", "100", "a probe: at most this many bytes per packet (TCP, ICMP) ..."},
+       {"probe_packets", "3", "... and at most this many packets"},
+       {"udp_probe_bytes", "600", "UDP probes carry a request: bytes per packet bound for them"},
+       {"threshold", "50", "report sources scoring at least this (0-100)"},
+       {"rereport_delta", "10", "report a source again when its score rose this much"},
+       {"idle_timeout", "1h", "sources quiet this long are dropped"},
+       {"contact_capacity", "4000000", "first contacts remembered per filter generation"},
+       {"seed", "1", "seed of eviction sampling"}}});
 }
 
 }  // namespace mamori::detect

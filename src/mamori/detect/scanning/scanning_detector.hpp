@@ -25,6 +25,10 @@ struct ScanningOptions {
   std::uint64_t vertical_ports = 32;    // distinct ports for a vertical scan
   std::uint64_t probe_bytes = 100;      // a probe: at most this many bytes per packet ...
   std::uint64_t probe_packets = 3;      // ... and this many packets
+  // UDP probes carry the service's request (SIP OPTIONS ~400 B, SSDP
+  // M-SEARCH, SNMP, NetBIOS), so their size bound is a datagram's: a
+  // 1-3 packet UDP flow of at most this many bytes per packet is a probe.
+  std::uint64_t udp_probe_bytes = 600;
   double threshold = 50;
   double rereport_delta = 10;
   TimeNs idle_timeout = 3600 * kNsPerSecond;
@@ -65,10 +69,11 @@ class ScanningDetector final : public Detector {
   std::size_t tracked() const noexcept override { return table_.size(); }
   std::size_t memory_bytes() const noexcept override;
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
+  std::uint64_t evicted() const noexcept override { return evictions(); }
 
  private:
   struct Hashes {
-    std::uint64_t source = 0;   // 0: the event is not followed
+    std::uint64_t source = 0;  // 0: the event is not followed
     std::uint64_t host = 0;
     std::uint64_t contact = 0;  // (source, host) for the first-contact filter
   };
@@ -88,6 +93,7 @@ class ScanningDetector final : public Detector {
   std::vector<Finding> pending_;
 };
 
-Result<std::unique_ptr<Detector>> make_scanning_detector(const DetectorOptions& options, const DetectorLimits& limits);
+Result<std::unique_ptr<Detector>> make_scanning_detector(const DetectorOptions& options,
+                                                         const DetectorLimits& limits);
 
 }  // namespace mamori::detect

@@ -1,7 +1,7 @@
 #pragma once
 // The keyed state store of every behavioural detector: an open-addressing
 // index (linear probing, load ≤ 1/2, backward-shift deletion) over entries
-// stored densely in fixed-size chunks. Dense storage keeps memory at what is
+// stored densely in one reserved range (ReservedArray). Dense storage keeps memory at what is
 // held (no empty slots of a large value type) and makes eviction sampling a
 // random index. The table never holds more than `max_entries`: inserting into
 // a full table evicts the least valuable of a few sampled entries (sampled
@@ -47,16 +47,17 @@ class BoundedTable {
   // Finds `key` or inserts it with a default value (second = true). A full
   // table first evicts the sampled entry with the lowest keep_score(entry).
   template <class KeepScore>
-  std::pair<Entry*, bool> find_or_insert(const Key& key, std::uint64_t hash, SplitMix64& rng, KeepScore&& keep_score) {
+  std::pair<Entry*, bool> find_or_insert(const Key& key, std::uint64_t hash, SplitMix64& rng,
+                                         KeepScore&& keep_score) {
     if (Entry* e = find(key, hash)) return {e, false};
     if (size_ >= max_entries_) evict_one(rng, keep_score);
     if ((size_ + 1) * 2 > index_.size()) grow_index();
+    if (!entries_.reserved()) entries_.reserve(max_entries_);
     const std::size_t i = size_++;
-    if (i / kChunk >= chunks_.size()) chunks_.push_back(std::make_unique<Entry[]>(kChunk));
-    Entry& e = at(i);
+    touched_ = std::max(touched_, size_);
+    Entry& e = *std::construct_at(&at(i));
     e.key = key;
     e.hash = hash;
-    e.value = Value{};
     place(hash, i);
     return {&e, true};
   }
@@ -108,8 +109,8 @@ class BoundedTable {
   // Returns memory to the allocator (after an epoch's reset).
   void release() {
     clear();
-    chunks_.clear();
-    chunks_.shrink_to_fit();
+    entries_.discard();
+    touched_ = 0;
     index_.assign(0);
     mask_ = 0;
   }
@@ -118,16 +119,12 @@ class BoundedTable {
   std::size_t max_entries() const noexcept { return max_entries_; }
   std::uint64_t evictions() const noexcept { return evictions_; }
   std::size_t memory_bytes() const noexcept {
-    return chunks_.size() * kChunk * sizeof(Entry) + index_.size() * sizeof(std::uint64_t) +
-           chunks_.capacity() * sizeof(void*);
+    return decltype(entries_)::resident_bytes(touched_) + index_.size() * sizeof(std::uint64_t);
   }
   static constexpr std::size_t entry_bytes() noexcept { return sizeof(Entry); }
 
  private:
-  // About 64 KiB per chunk, a power of two entries.
-  static constexpr std::size_t kChunk = std::bit_floor(std::max<std::size_t>(16, 65536 / sizeof(Entry)));
-
-  Entry& at(std::size_t i) noexcept { return chunks_[i / kChunk][i % kChunk]; }
+  Entry& at(std::size_t i) noexcept { return entries_[i]; }
 
   void place(std::uint64_t hash, std::size_t dense) noexcept {
     const auto tag = static_cast<std::uint32_t>(hash);
@@ -192,7 +189,9 @@ class BoundedTable {
     ++evictions_;
   }
 
-  std::vector<std::unique_ptr<Entry[]>> chunks_;
+  // Entries in place in one reservation of max_entries (committed as touched).
+  ReservedArray<Entry> entries_;
+  std::size_t touched_ = 0;  // entries ever in use since the last release(): the memory held
   HugeArray<std::uint64_t> index_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;

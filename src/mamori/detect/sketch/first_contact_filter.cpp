@@ -50,12 +50,13 @@ bool FirstContactFilter::test_and_set(std::uint64_t hash) noexcept {
   const std::size_t line = hash & line_mask_;
   const std::uint64_t positions = mix64(hash ^ 0x6c696e65ULL);
   if (test(current_, line, positions)) return true;
-  const bool seen_before = test(previous_, line, positions);
+  const bool seen_before = !previous_empty_ && test(previous_, line, positions);
   if (inserted_ >= capacity_) {
     std::swap(current_, previous_);
     std::memset(current_, 0, words_ * sizeof(std::uint64_t));
     inserted_ = 0;
     ++rotations_;
+    previous_empty_ = false;
   }
   std::uint64_t* block = current_ + line * kWordsPerLine;
   std::uint64_t p = positions;
@@ -71,6 +72,7 @@ void FirstContactFilter::clear() noexcept {
   std::memset(current_, 0, words_ * sizeof(std::uint64_t));
   std::memset(previous_, 0, words_ * sizeof(std::uint64_t));
   inserted_ = 0;
+  previous_empty_ = true;
 }
 
 }  // namespace mamori::detect::sketch

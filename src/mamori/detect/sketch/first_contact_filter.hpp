@@ -37,7 +37,7 @@ class FirstContactFilter {
   void prefetch(std::uint64_t hash) const noexcept {
     const std::size_t line = (hash & line_mask_) * kWordsPerLine;
     __builtin_prefetch(current_ + line);
-    __builtin_prefetch(previous_ + line);
+    if (!previous_empty_) __builtin_prefetch(previous_ + line);
   }
 
   std::size_t memory_bytes() const noexcept { return 2 * words_ * sizeof(std::uint64_t); }
@@ -50,12 +50,15 @@ class FirstContactFilter {
   HugeArray<std::uint64_t> generations_[2];
   std::uint64_t* current_ = nullptr;
   std::uint64_t* previous_ = nullptr;
-  std::size_t words_ = 0;      // per generation
+  std::size_t words_ = 0;  // per generation
   std::uint64_t line_mask_ = 0;
   unsigned probes_ = 1;
   std::size_t capacity_;
   std::size_t inserted_ = 0;
   std::uint64_t rotations_ = 0;
+  // Until the first rotation the previous generation holds nothing: a test
+  // of it would be a cache miss that always answers "not seen".
+  bool previous_empty_ = true;
 };
 
 }  // namespace mamori::detect::sketch

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -13,15 +14,18 @@ namespace {
 
 using namespace testing;
 
-std::unique_ptr<Detector> make(std::map<std::string, std::string> options = {}, std::size_t max_tracked = 100000) {
+std::unique_ptr<Detector> make(std::map<std::string, std::string> options = {},
+                               std::size_t max_tracked = 100000) {
   auto d = make_beaconing_detector(DetectorOptions(std::move(options)), DetectorLimits{max_tracked});
   EXPECT_TRUE(d) << (d ? "" : d.error().message);
   return d ? std::move(*d) : nullptr;
 }
 
-// A client polling a server every `period` seconds ± jitter, with a sleep from `sleep_from` to `sleep_to` hours.
-void beacon(FlowFeed& feed, IpAddress client, IpAddress server, std::uint16_t port, double period, double jitter,
-            double hours, std::mt19937_64& rng, double sleep_from = -1, double sleep_to = -1, double size = 1500) {
+// A client polling a server every `period` seconds ± jitter, with a sleep from `sleep_from` to `sleep_to`
+// hours.
+void beacon(FlowFeed& feed, IpAddress client, IpAddress server, std::uint16_t port, double period,
+            double jitter, double hours, std::mt19937_64& rng, double sleep_from = -1, double sleep_to = -1,
+            double size = 1500) {
   std::uniform_real_distribution<double> j(-jitter, jitter);
   std::uniform_real_distribution<double> sz(-0.03, 0.03);
   std::uint16_t cport = 40000;
@@ -72,7 +76,8 @@ TEST(BeaconScore, IrregularTrafficScoresLow) {
     intervals.push_back(gap(rng));
     sizes.push_back(size(rng));
   }
-  std::vector<std::uint16_t> buckets = {0, 0, 0, 0, 0, 0, 0, 3, 9, 1, 0, 0, 14, 2, 0, 0, 1, 7, 0, 0, 0, 2, 0, 0};
+  std::vector<std::uint16_t> buckets = {0,  0, 0, 0, 0, 0, 0, 3, 9, 1, 0, 0,
+                                        14, 2, 0, 0, 1, 7, 0, 0, 0, 2, 0, 0};
   BeaconSample s{intervals, sizes, buckets, 60000, 86400, 40};
   const BeaconScore r = score_beacon(s, BeaconScoreParams{});
   EXPECT_LT(r.ts, 0.6);
@@ -103,7 +108,8 @@ TEST(Beaconing, ReportsAJitteredBeaconWithASleepPeriod) {
   EXPECT_NEAR(metric(f, "size_median_bytes"), 1500, 50);
   EXPECT_GE(metric(f, "buckets_seen"), 18);
   ASSERT_GE(f.sample_times.size(), 5u);
-  EXPECT_GT(f.sample_times.back(), kT0 + seconds(23 * 3600));  // the latest contacts, after many flushed blocks
+  EXPECT_GT(f.sample_times.back(),
+            kT0 + seconds(23 * 3600));  // the latest contacts, after many flushed blocks
   for (std::size_t i = 1; i < f.sample_times.size(); ++i) EXPECT_GT(f.sample_times[i], f.sample_times[i - 1]);
   EXPECT_GT(f.flows, 200u);
   // The first connection admits the pair (counted, not timed): first_seen is the second one.
@@ -165,7 +171,8 @@ TEST(Beaconing, NtpToAPublicPoolIsDiscountedAndPopularServersAreNotReported) {
   }
   // A few other clients reach other services, making up the client population.
   for (std::uint32_t c = 0; c < 200; ++c)
-    feed.tcp_session(v4(0x0a200000 + c), 5000, v4(0xcb000000 + c), 443, kT0 + seconds(c), seconds(1), 900, 9000);
+    feed.tcp_session(v4(0x0a200000 + c), 5000, v4(0xcb000000 + c), 443, kT0 + seconds(c), seconds(1), 900,
+                     9000);
   auto d = make();
   feed.feed(*d, 4096);
   auto findings = final_findings(*d, kT0 + seconds(24 * 3600));
@@ -174,8 +181,8 @@ TEST(Beaconing, NtpToAPublicPoolIsDiscountedAndPopularServersAreNotReported) {
   // One client alone to a private NTP server: a perfect beacon in shape, halved as NTP-shaped.
   FlowFeed single;
   for (double t = 5; t < 24 * 3600; t += 1024)
-    single.add({ip("10.0.0.1"), ip("192.0.2.1"), 123, 123, flow::kProtoUdp, kT0 + seconds(t), seconds(0.02), 1, 76, 0,
-                flow::Locality::domestic_to_foreign});
+    single.add({ip("10.0.0.1"), ip("192.0.2.1"), 123, 123, flow::kProtoUdp, kT0 + seconds(t), seconds(0.02),
+                1, 76, 0, flow::Locality::domestic_to_foreign});
   auto d2 = make({{"threshold", "40"}});
   single.feed(*d2);
   auto f2 = final_findings(*d2, kT0 + seconds(24 * 3600));
@@ -190,12 +197,78 @@ TEST(Beaconing, ActiveTimeoutSplitsOfALongSessionAreNotConnections) {
   // A push-notification session held for a day, exported every 60 s: only the first record has SYN.
   for (int i = 0; i < 1440; ++i) {
     const std::uint8_t flags = i == 0 ? 0x1a : 0x18;
-    feed.add({client, server, 50000, 5223, flow::kProtoTcp, kT0 + seconds(i * 60.0), seconds(60), 2, 180, flags,
-              flow::Locality::domestic_to_foreign});
+    feed.add({client, server, 50000, 5223, flow::kProtoTcp, kT0 + seconds(i * 60.0), seconds(60), 2, 180,
+              flags, flow::Locality::domestic_to_foreign});
   }
   auto d = make();
   feed.feed(*d);
   EXPECT_TRUE(final_findings(*d, kT0 + seconds(86400)).empty());
+}
+
+TEST(Beaconing, UdpSessionPiecesAreNotConnections) {
+  // A QUIC video held for an hour, cut by the exporter into back-to-back
+  // 300-second records of equal size: twelve perfectly regular "connections"
+  // if each record counted.
+  FlowFeed feed;
+  const IpAddress client = ip("10.0.0.5"), server = ip("203.0.113.44");
+  for (int i = 0; i < 12; ++i)
+    feed.add({client, server, 51000, 443, flow::kProtoUdp, kT0 + seconds(i * 300.0), seconds(300), 900,
+              1'200'000, 0, flow::Locality::domestic_to_foreign});
+  auto d = make({{"threshold", "50"}, {"window", "1h"}});
+  feed.feed(*d);
+  EXPECT_TRUE(final_findings(*d, kT0 + seconds(3600)).empty());
+  // The same timing in short UDP exchanges is a beacon.
+  FlowFeed shortly;
+  for (int i = 0; i < 12; ++i)
+    shortly.add({client, server, 51000, 443, flow::kProtoUdp, kT0 + seconds(i * 300.0), seconds(0.4), 4, 1200,
+                 0, flow::Locality::domestic_to_foreign});
+  auto d2 = make({{"threshold", "50"}, {"window", "1h"}});
+  shortly.feed(*d2);
+  EXPECT_EQ(final_findings(*d2, kT0 + seconds(3600)).size(), 1u);
+}
+
+TEST(Beaconing, AFewRegularClientsOfABusyServerAreNotReported) {
+  // One client of a web service polls it on a timer; 60 other repeat
+  // clients browse it irregularly. The regular one is a minority of the
+  // server's clients: a habit, not an implant. Alone with its server, the
+  // same client is reported.
+  std::mt19937_64 rng(11);
+  const IpAddress server = ip("203.0.113.80");
+  auto regular = [&](FlowFeed& feed) { beacon(feed, ip("10.0.9.1"), server, 443, 120, 0.05, 6, rng); };
+  FlowFeed busy;
+  regular(busy);
+  std::exponential_distribution<double> gap(1.0 / 900);
+  for (std::uint32_t c = 0; c < 60; ++c) {
+    std::uint16_t port = 30000;
+    for (double t = gap(rng); t < 6 * 3600; t += gap(rng))
+      busy.tcp_session(v4(0x0a300000 + c), port++, server, 443, kT0 + seconds(t), seconds(2), 2000, 40000);
+  }
+  // The rest of the subscribers use other services (the server is not popular among all clients).
+  for (std::uint32_t c = 0; c < 400; ++c)
+    for (int k = 0; k < 3; ++k)
+      busy.tcp_session(v4(0x0a400000 + c), static_cast<std::uint16_t>(5000 + k), v4(0xcb000000 + c), 443,
+                       kT0 + seconds(c * 10.0 + k * 3000), seconds(1), 900, 9000);
+  std::stable_sort(
+      busy.records().begin(), busy.records().end(),
+      [](const flow::FlowRecord& a, const flow::FlowRecord& b) { return a.start_ns < b.start_ns; });
+  auto d = make({{"window", "6h"}});
+  busy.feed(*d);
+  auto findings = final_findings(*d, kT0 + seconds(6 * 3600));
+  EXPECT_EQ(find_endpoint(findings, server), nullptr) << findings.size() << " findings";
+
+  FlowFeed alone;
+  regular(alone);
+  auto d2 = make({{"window", "6h"}});
+  alone.feed(*d2);
+  auto f2 = final_findings(*d2, kT0 + seconds(6 * 3600));
+  ASSERT_NE(find_endpoint(f2, server), nullptr);
+  // The rule is configurable: with no minority discount the busy server's regular client is reported.
+  auto d3 = make({{"window", "6h"}, {"minority_factor", "1"}});
+  FlowFeed busy_again;
+  for (const auto& r : busy.records()) busy_again.records().push_back(r);
+  busy_again.feed(*d3);
+  auto f3 = final_findings(*d3, kT0 + seconds(6 * 3600));
+  EXPECT_NE(find_endpoint(f3, server), nullptr);
 }
 
 TEST(Beaconing, NeedsMinimumConnectionsAndIgnoresForeignClientsOfDomesticServers) {
@@ -258,8 +331,8 @@ TEST(Beaconing, MemoryIsBoundedAndEvictionsAreCounted) {
   auto detector = std::make_unique<BeaconingDetector>(options, DetectorLimits{1000});
   FlowFeed feed;
   for (std::uint32_t i = 0; i < 20000; ++i)
-    feed.tcp_session(v4(0x0a000000 + i % 4000), 2000, v4(0xc6336400 + i), 443, kT0 + seconds(i * 0.1), seconds(1),
-                     600, 600);
+    feed.tcp_session(v4(0x0a000000 + i % 4000), 2000, v4(0xc6336400 + i), 443, kT0 + seconds(i * 0.1),
+                     seconds(1), 600, 600);
   feed.feed(*detector);
   EXPECT_EQ(detector->tracked(), 1000u);
   EXPECT_EQ(detector->evictions(), 19000u);
@@ -271,8 +344,8 @@ TEST(Beaconing, PairsSeenOnceCostNoEntry) {
   auto detector = std::make_unique<BeaconingDetector>(BeaconingOptions{}, DetectorLimits{100000});
   FlowFeed feed;
   for (std::uint32_t i = 0; i < 20000; ++i)
-    feed.tcp_session(v4(0x0a000000 + i % 4000), 2000, v4(0xc6336400 + i), 443, kT0 + seconds(i * 0.1), seconds(1),
-                     600, 600);
+    feed.tcp_session(v4(0x0a000000 + i % 4000), 2000, v4(0xc6336400 + i), 443, kT0 + seconds(i * 0.1),
+                     seconds(1), 600, 600);
   feed.feed(*detector);
   // Only the admission filter's false positives (5% design rate) get an entry.
   EXPECT_LT(detector->tracked(), 20000u * 0.06);

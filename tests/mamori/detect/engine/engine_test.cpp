@@ -168,7 +168,8 @@ TEST(Engine, EmitsPeriodicallyInFlowTimeAndOnceFinal) {
   auto engine = fx.engine();
   std::vector<flow::FlowRecord> flows;
   // One flow a minute for 23 minutes, delivered in two batches of odd sizes.
-  for (int m = 0; m < 23; ++m) flows.push_back(flow_at(kT0 + static_cast<TimeNs>(m) * kMin + kNsPerSecond, 1, 100));
+  for (int m = 0; m < 23; ++m)
+    flows.push_back(flow_at(kT0 + static_cast<TimeNs>(m) * kMin + kNsPerSecond, 1, 100));
   engine->add(std::span(flows).first(7));
   engine->add(std::span(flows).subspan(7));
   engine->finish();
@@ -259,7 +260,8 @@ TEST(Engine, AllowListSuppressesAndCounts) {
   auto allow = Allowlist::parse("0.0.0.100/32 443 benign web\n0.0.0.200/32 53 only DNS\n", "test");
   ASSERT_TRUE(allow);
   auto engine = fx.engine(std::make_shared<const Allowlist>(*allow));
-  std::vector<flow::FlowRecord> flows = {flow_at(kT0, 1, 100, 443), flow_at(kT0, 1, 200, 443), flow_at(kT0, 1, 300, 443)};
+  std::vector<flow::FlowRecord> flows = {flow_at(kT0, 1, 100, 443), flow_at(kT0, 1, 200, 443),
+                                         flow_at(kT0, 1, 300, 443)};
   engine->add(flows);
   engine->finish();
   const auto found = engine->findings();
@@ -278,7 +280,8 @@ std::vector<flow::FlowRecord> mixed_traffic(std::size_t n, std::uint64_t seed) {
   for (std::size_t i = 0; i < n; ++i) {
     const TimeNs t = kT0 + i * 50 * kNsPerMs;
     auto f = flow_at(t, 0x7e000000u + static_cast<std::uint32_t>(rng() % 5000),
-                     0x08000000u + static_cast<std::uint32_t>(rng() % 3000), static_cast<std::uint16_t>(rng() % 4 == 0 ? 22 : 443));
+                     0x08000000u + static_cast<std::uint32_t>(rng() % 3000),
+                     static_cast<std::uint16_t>(rng() % 4 == 0 ? 22 : 443));
     f.end_ns = t + (rng() % 100) * kNsPerSecond;
     f.bytes = rng() % 5000;
     if (rng() % 10 == 0) {
@@ -325,7 +328,8 @@ TEST(ShardedEngine, GivesTheSameFindingsAsOneWorker) {
 
 TEST(ShardedEngine, WorkerOfUsesEveryWorkerEvenly) {
   std::vector<std::size_t> counts(4);
-  for (std::uint32_t i = 0; i < 40000; ++i) ++counts[ShardedEngine::worker_of(IpAddress::v4(0x0a000000u + i), 4)];
+  for (std::uint32_t i = 0; i < 40000; ++i)
+    ++counts[ShardedEngine::worker_of(IpAddress::v4(0x0a000000u + i), 4)];
   for (auto c : counts) EXPECT_NEAR(static_cast<double>(c), 10000.0, 600.0);
 }
 
@@ -342,7 +346,8 @@ TEST(Engine, MaxTrackedBoundHolds) {
     auto engine = make_engine(registry, config, nullptr, nullptr);
     ASSERT_TRUE(engine);
     std::vector<flow::FlowRecord> flows;
-    for (std::uint32_t i = 0; i < 20000; ++i) flows.push_back(flow_at(kT0 + i * kNsPerMs, 1, 0x08000000u + i));
+    for (std::uint32_t i = 0; i < 20000; ++i)
+      flows.push_back(flow_at(kT0 + i * kNsPerMs, 1, 0x08000000u + i));
     (*engine)->add(flows);
     (*engine)->finish();
     const auto stats = (*engine)->stats();
@@ -351,7 +356,11 @@ TEST(Engine, MaxTrackedBoundHolds) {
       if (d.name == "indicator") continue;  // no indicators loaded: nothing tracked
       EXPECT_LE(d.peak_tracked, 500u) << d.name;
       EXPECT_LE(d.tracked, 500u * workers) << d.name;
-      EXPECT_EQ(d.evicted + d.tracked, 20000u) << d.name << ": every key is held or counted as evicted";
+      // long_connection keys every flow; the behavioural detectors admit keys
+      // only on repeat contact or follow one side, so only the bound applies to them.
+      if (d.name == "long_connection") {
+        EXPECT_EQ(d.evicted + d.tracked, 20000u) << d.name << ": every key is held or counted as evicted";
+      }
     }
   }
 }
@@ -371,11 +380,13 @@ class Hoarder final : public Detector {
 
 TEST(Engine, ReportsADetectorThatExceedsMaxTracked) {
   DetectorRegistry registry;
-  // Three fields only, as detectors written against the original contract do: must still compile warning-free.
-  registry.add(DetectorInfo{"hoarder", "ignores max_tracked",
-                            [](const DetectorOptions&, const DetectorLimits&) -> Result<std::unique_ptr<Detector>> {
-                              return std::unique_ptr<Detector>(std::make_unique<Hoarder>());
-                            }});
+  // Three fields only, as detectors written against the original contract do: must still compile
+  // warning-free.
+  registry.add(
+      DetectorInfo{"hoarder", "ignores max_tracked",
+                   [](const DetectorOptions&, const DetectorLimits&) -> Result<std::unique_ptr<Detector>> {
+                     return std::unique_ptr<Detector>(std::make_unique<Hoarder>());
+                   }});
   EngineConfig config;
   config.default_allowlist = false;
   config.limits.max_tracked = 10;
@@ -409,7 +420,8 @@ TEST(CountryLocality, SpecialRangesAndUnknownCountriesAreDomestic) {
 TEST(CountryLocality, RealDatabaseJapanVersusUnitedStates) {
   auto table = select::CountryTable::load_mmdb(MAMORI_COUNTRY_DB);
   ASSERT_TRUE(table) << table.error().message;
-  CountryLocality jp(std::make_shared<const select::CountryTable>(std::move(*table)), {select::make_country('J', 'P')});
+  CountryLocality jp(std::make_shared<const select::CountryTable>(std::move(*table)),
+                     {select::make_country('J', 'P')});
   EXPECT_TRUE(jp.is_domestic(*IpAddress::parse("210.130.0.1")));  // a Japanese ISP's resolver
   EXPECT_FALSE(jp.is_domestic(*IpAddress::parse("8.8.8.8")));
 }

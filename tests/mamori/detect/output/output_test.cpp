@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
+#include <map>
+#include <string>
 
 #include "mamori/detect/output/finding_json.hpp"
 #include "mamori/detect/output/stix_bundle.hpp"
@@ -48,14 +51,26 @@ TEST(Uuid5, MatchesTheRfcVectorAndStixScoIds) {
 TEST(FindingJson, OneLineWithEveryField) {
   const std::string line = finding_to_json(sample());
   EXPECT_EQ(line.find('\n'), std::string::npos);
-  for (const char* field :
-       {"\"kind\":\"long_connection\"", "\"detector\":\"long_connection\"", "\"endpoint\":\"198.51.100.3\"",
-        "\"role\":\"c2_server\"", "\"ports\":[443,8443]", "\"proto\":6", "\"score\":81.23",
-        "\"first_seen\":\"2025-06-02T11:00:00.123456789Z\"", "\"first_seen_ns\":1748862000123456789",
-        "\"last_seen\":\"2025-06-02T13:00:00.000000000Z\"", "\"flows\":24", "\"packets\":480", "\"bytes\":48000",
-        "\"peers\":1", "\"sample_peers\":[\"10.1.2.3\"]", "\"sample_times\":[\"2025-06-02T11:00:00.123456789Z\"]",
-        "\"duration_s\":7199.9", "\"not_finite\":null", "\"note\":\"quote \\\" and \\\\ backslash\"",
-        "\"summary\":\"line\\nbreak\""}) {
+  for (const char* field : {"\"kind\":\"long_connection\"",
+                            "\"detector\":\"long_connection\"",
+                            "\"endpoint\":\"198.51.100.3\"",
+                            "\"role\":\"c2_server\"",
+                            "\"ports\":[443,8443]",
+                            "\"proto\":6",
+                            "\"score\":81.23",
+                            "\"first_seen\":\"2025-06-02T11:00:00.123456789Z\"",
+                            "\"first_seen_ns\":1748862000123456789",
+                            "\"last_seen\":\"2025-06-02T13:00:00.000000000Z\"",
+                            "\"flows\":24",
+                            "\"packets\":480",
+                            "\"bytes\":48000",
+                            "\"peers\":1",
+                            "\"sample_peers\":[\"10.1.2.3\"]",
+                            "\"sample_times\":[\"2025-06-02T11:00:00.123456789Z\"]",
+                            "\"duration_s\":7199.9",
+                            "\"not_finite\":null",
+                            "\"note\":\"quote \\\" and \\\\ backslash\"",
+                            "\"summary\":\"line\\nbreak\""}) {
     EXPECT_NE(line.find(field), std::string::npos) << field << " in " << line;
   }
   EXPECT_EQ(findings_to_jsonl({sample(), sample("2001:db8::1")}),
@@ -67,13 +82,16 @@ TEST(StixBundle, ObjectsRelationshipsAndTlp) {
   ASSERT_TRUE(bundle) << bundle.error().message;
   const std::string& b = *bundle;
   for (const char* needle :
-       {"\"type\":\"bundle\"", "\"type\":\"infrastructure\"", "\"infrastructure_types\":[\"command-and-control\"]",
-        "\"pattern\":\"[ipv4-addr:value = '198.51.100.3']\"", "\"pattern\":\"[ipv6-addr:value = '2001:db8::7']\"",
+       {"\"type\":\"bundle\"", "\"type\":\"infrastructure\"",
+        "\"infrastructure_types\":[\"command-and-control\"]",
+        "\"pattern\":\"[ipv4-addr:value = '198.51.100.3']\"",
+        "\"pattern\":\"[ipv6-addr:value = '2001:db8::7']\"",
         "\"id\":\"ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4\"", "\"type\":\"observed-data\"",
-        "\"number_observed\":24", "\"relationship_type\":\"indicates\"", "\"relationship_type\":\"consists-of\"",
-        "\"relationship_type\":\"based-on\"", "\"tlp_2_0\":\"amber\"",
-        "\"id\":\"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421\"", "\"name\":\"TLP:AMBER\"",
-        "\"first_seen\":\"2025-06-02T11:00:00.123Z\"", "\"confidence\":81", "\"identity_class\":\"system\""}) {
+        "\"number_observed\":24", "\"relationship_type\":\"indicates\"",
+        "\"relationship_type\":\"consists-of\"", "\"relationship_type\":\"based-on\"",
+        "\"tlp_2_0\":\"amber\"", "\"id\":\"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421\"",
+        "\"name\":\"TLP:AMBER\"", "\"first_seen\":\"2025-06-02T11:00:00.123Z\"", "\"confidence\":81",
+        "\"identity_class\":\"system\""}) {
     EXPECT_NE(b.find(needle), std::string::npos) << needle;
   }
   // Deterministic: the same findings give the same bundle, byte for byte.
@@ -82,6 +100,32 @@ TEST(StixBundle, ObjectsRelationshipsAndTlp) {
   auto other = findings_to_stix({sample("198.51.100.4")}, StixOptions{});
   ASSERT_TRUE(other);
   EXPECT_EQ(other->find("ipv4-addr--28bb3599"), std::string::npos);
+}
+
+TEST(StixBundle, IdsStayUniqueWhenFindingsShareAnEndpoint) {
+  // Two detectors naming one server, and one finding reported again with more
+  // evidence: one address object, one object per id, the latest evidence kept.
+  Finding beacon = sample();
+  beacon.kind = FindingKind::beaconing;
+  beacon.detector = "beaconing";
+  beacon.flows = 50;
+  Finding again = sample();
+  again.flows = 99;
+  auto bundle = findings_to_stix({sample(), beacon, again}, StixOptions{});
+  ASSERT_TRUE(bundle) << bundle.error().message;
+  const std::string& b = *bundle;
+  std::map<std::string, int> ids;
+  for (std::size_t at = b.find("\"id\":\""); at != std::string::npos; at = b.find("\"id\":\"", at + 1)) {
+    const std::size_t start = at + 6, end = b.find('"', start);
+    ++ids[b.substr(start, end - start)];
+  }
+  for (const auto& [id, n] : ids) EXPECT_EQ(n, 1) << id;
+  EXPECT_EQ(ids.count("ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4"), 1u);
+  EXPECT_NE(b.find("\"number_observed\":99"), std::string::npos);
+  EXPECT_EQ(b.find("\"number_observed\":24"), std::string::npos);
+  EXPECT_EQ(std::count_if(ids.begin(), ids.end(),
+                          [](const auto& kv) { return kv.first.starts_with("infrastructure--"); }),
+            2);
 }
 
 TEST(StixBundle, TlpLevels) {

@@ -8,7 +8,6 @@ namespace mamori::flow::sim::attacks {
 namespace {
 constexpr std::array<std::string_view, kLookalikeCount> kNames = {"benign_ntp", "benign_update", "benign_cdn",
                                                                    "benign_push", "benign_dns"};
-constexpr std::string_view kStreams = "benign";
 
 // OpenDNS, a public resolver the background model does not use.
 constexpr std::uint32_t kOpenDns = (208u << 24) | (67u << 16) | (222u << 8) | 222u;
