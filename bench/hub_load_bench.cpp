@@ -14,23 +14,23 @@
 // Prints one JSON line: requests, achieved rate, non-2xx/errors, and latency
 // percentiles in milliseconds. The key is read from --key or MAMORI_KEY and
 // never printed.
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <fstream>
-#include <sstream>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -179,7 +179,8 @@ int main(int argc, char** argv) {
     else if (a == "--seconds") o.seconds = std::atof(v.c_str());
     else if (a == "--warmup") o.warmup = std::atof(v.c_str());
     else if (a == "--connections") o.connections = std::atoi(v.c_str());
-    else if (a == "--method") o.method = v;
+    else if (a == "--method")
+      o.method = v;
     else if (a == "--body-file") {
       std::ifstream f(v);
       std::stringstream ss;
@@ -196,8 +197,7 @@ int main(int argc, char** argv) {
         return 2;
       }
       o.headers.emplace_back(v.substr(0, colon), v.substr(v.find_first_not_of(' ', colon + 1)));
-    }
-    else {
+    } else {
       std::fprintf(stderr, "hub_load_bench: unknown option %s\n", a.c_str());
       return 2;
     }
@@ -218,7 +218,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "hub_load_bench: cannot resolve %s\n", url->host.c_str());
     return 1;
   }
-  load.request = http::request<http::string_body>(o.method == "POST" ? http::verb::post : http::verb::get, o.path, 11);
+  load.request =
+      http::request<http::string_body>(o.method == "POST" ? http::verb::post : http::verb::get, o.path, 11);
   load.request.set(http::field::host, url->host);
   if (o.method == "POST") load.request.set(http::field::content_type, "application/json");
   for (const auto& [name, value] : o.headers) load.request.set(name, value);
@@ -279,10 +280,13 @@ int main(int argc, char** argv) {
   auto& l = load.latencies_ms;
   const double measured = static_cast<double>(l.size());
   std::printf(
-      "{\"method\":\"%s\",\"path\":\"%s\",\"target_rate\":%.0f,\"connections\":%d,\"seconds\":%.1f,\"requests\":%zu,\"achieved_rate\":%.1f,"
-      "\"non_2xx\":%llu,\"errors\":%llu,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f}\n",
+      "{\"method\":\"%s\",\"path\":\"%s\",\"target_rate\":%.0f,\"connections\":%d,\"seconds\":%.1f,"
+      "\"requests\":%zu,\"achieved_rate\":%.1f,"
+      "\"non_2xx\":%llu,\"errors\":%llu,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
+      "\"max_ms\":%.3f}\n",
       o.method.c_str(), o.path.c_str(), o.rate, o.connections, o.seconds, l.size(), measured / o.seconds,
-      static_cast<unsigned long long>(load.non_2xx), static_cast<unsigned long long>(load.errors), percentile(l, 50),
-      percentile(l, 90), percentile(l, 99), percentile(l, 99.9), l.empty() ? 0 : *std::max_element(l.begin(), l.end()));
+      static_cast<unsigned long long>(load.non_2xx), static_cast<unsigned long long>(load.errors),
+      percentile(l, 50), percentile(l, 90), percentile(l, 99), percentile(l, 99.9),
+      l.empty() ? 0 : *std::max_element(l.begin(), l.end()));
   return load.non_2xx == 0 && load.errors == 0 ? 0 : 1;
 }
