@@ -11,6 +11,8 @@ pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# Internationalised domain names in reported indicators (IDNA 2008 + UTS #46).
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 
 # Crypto-PAn (AES), SHA-256 (OpenSSL libcrypto: SHA-NI/AVX2 code paths), the ledger:
 # SQLite store, Ed25519 (libsodium), Boost.JSON for entry bodies and test vectors.
@@ -18,6 +20,11 @@ find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(Boost 1.81 REQUIRED COMPONENTS json)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+
+# The hub: HTTP/1.1 on Boost.Beast/Asio (header-only), TLS with OpenSSL's
+# libssl, PostgreSQL through libpq.
+find_package(OpenSSL REQUIRED COMPONENTS SSL)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 
 if(MAMORI_TESTS)
   find_package(GTest REQUIRED)

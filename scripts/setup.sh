@@ -2,7 +2,8 @@
 # Installs what mamori needs on Debian 12, from Debian packages only.
 # Idempotent: installs only what is missing. Used by run.sh and test.sh.
 #   scripts/setup.sh            build + run dependencies
-#   scripts/setup.sh --test     also the peers the tests drive (softflowd, nfdump, tshark, clang) and
+#   scripts/setup.sh --test     also the peers the tests drive (softflowd, nfdump, tshark, clang,
+#                               PostgreSQL 15 for the hub store's contract suite) and
 #                               python3-jsonschema (STIX and finding schema validation)
 set -euo pipefail
 
@@ -10,7 +11,7 @@ want_test=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -20,7 +21,7 @@ packages=(
   libfmt-dev libexpected-dev libcli11-dev libtomlplusplus-dev
   libboost1.81-dev libboost-json1.81-dev libsimdjson-dev
   libpcap-dev libzstd-dev liblz4-dev libxxhash-dev
-  libsqlite3-dev libpq-dev libssl-dev libsodium-dev libmaxminddb-dev
+  libsqlite3-dev libpq-dev libssl-dev libsodium-dev libmaxminddb-dev libidn2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
 )
@@ -30,6 +31,7 @@ if [ "$want_test" = 1 ]; then
   packages+=(
     clang libclang-rt-14-dev
     softflowd nfdump tshark
+    postgresql-15 postgresql-client-15
     python3-jsonschema
   )
 fi

@@ -3,6 +3,8 @@
 #   1. the default build: unit, component and integration tests (real softflowd, nfdump, tshark);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. every libFuzzer target for a bounded time (MAMORI_FUZZ_SECONDS each, default 20).
+# A throwaway PostgreSQL 15 runs on 127.0.0.1 for the whole run (scripts/pg_test_server.sh);
+# MAMORI_TEST_PG points the hub store's contract suite and the hub integration tests at it.
 # Options: --quick runs only step 1.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -10,7 +12,7 @@ quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -20,6 +22,14 @@ step() { printf '\n== %s (%ds)\n' "$*" $(( $(date +%s) - started )) >&2; }
 
 step "installing what is missing"
 "$root/scripts/setup.sh" --test
+
+step "starting PostgreSQL 15 on 127.0.0.1 (throwaway data directory)"
+# Under /tmp: as root the server runs as `postgres`, which must reach the directory.
+pg_dir="/tmp/mamori-test-pg-$$"
+trap '"$root/scripts/pg_test_server.sh" stop "$pg_dir"' EXIT
+MAMORI_TEST_PG="$("$root/scripts/pg_test_server.sh" start "$pg_dir")"
+export MAMORI_TEST_PG
+echo "MAMORI_TEST_PG=$MAMORI_TEST_PG" >&2
 
 step "default build"
 MAMORI_BUILD_DIR="$root/build" "$root/scripts/build.sh"

@@ -39,6 +39,11 @@ void register_pseudo_commands(CommandSet& commands);
 void register_sensor_commands(CommandSet& commands);  // `sensor run` and `select`
 void register_ledger_commands(CommandSet& commands);
 void register_keys_commands(CommandSet& commands);
+void register_hub_commands(CommandSet& commands);     // `hub serve|init`
+void register_org_commands(CommandSet& commands);     // `org create|list|show|update` (API client)
+void register_apikey_commands(CommandSet& commands);  // `apikey create|list|revoke` (API client)
+void register_report_commands(
+    CommandSet& commands);                          // `report quick|update|final|show|list|...` (API client)
 void register_eval_commands(CommandSet& commands);  // `eval`: precision/recall against simulation labels
 void register_detect_commands(CommandSet& commands);  // `mamori detect`
 

@@ -8,6 +8,7 @@
 #include "mamori/cli/command.hpp"
 #include "mamori/cli/detect_hook.hpp"
 #include "mamori/cli/flow_options.hpp"
+#include "mamori/cli/sensor_hub.hpp"
 #include "mamori/cli/stop_signal.hpp"
 #include "mamori/core/output_file.hpp"
 #include "mamori/detect/builtin.hpp"
@@ -219,12 +220,21 @@ int run_detect(const DetectOptions& o) {
 class EngineSensorDetection final : public SensorDetection {
  public:
   EngineSensorDetection(std::unique_ptr<DetectionEngine> engine, std::shared_ptr<const Allowlist> allow,
-                        std::string path)
-      : engine_(std::move(engine)), allow_(std::move(allow)), path_(std::move(path)) {}
-  void add(std::span<const flow::FlowRecord> selected) override { engine_->add(selected); }
+                        std::string path, sensor::HubPoster* hub)
+      : engine_(std::move(engine)), allow_(std::move(allow)), path_(std::move(path)) {
+    if (hub) publisher_.emplace(*hub);
+  }
+  void add(std::span<const flow::FlowRecord> selected) override {
+    engine_->add(selected);
+    if (publisher_ && now_ns() - last_publish_ >= kNsPerSecond) {
+      last_publish_ = now_ns();
+      publisher_->publish(engine_->findings());
+    }
+  }
   Status finish() override {
     engine_->finish();
     const auto findings = engine_->findings();
+    if (publisher_) publisher_->publish(findings);
     if (auto s = write_findings(findings, "jsonl", path_, "amber"); !s) return s;
     print_stats(engine_->stats(), *allow_, findings);
     return {};
@@ -234,11 +244,14 @@ class EngineSensorDetection final : public SensorDetection {
   std::unique_ptr<DetectionEngine> engine_;
   std::shared_ptr<const Allowlist> allow_;
   std::string path_;
+  std::optional<FindingPublisher> publisher_;
+  TimeNs last_publish_ = 0;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<SensorDetection>> SensorDetection::start(const std::string& findings_path) {
+Result<std::unique_ptr<SensorDetection>> SensorDetection::start(const std::string& findings_path,
+                                                                sensor::HubPoster* hub) {
   // The detectors own what they were built with, so the registry may go once they exist.
   DetectorRegistry registry;
   register_builtin_detectors(registry);
@@ -250,7 +263,7 @@ Result<std::unique_ptr<SensorDetection>> SensorDetection::start(const std::strin
   auto engine = make_engine(registry, config, nullptr, allowlist);
   if (!engine) return tl::unexpected(engine.error());
   return std::unique_ptr<SensorDetection>(
-      std::make_unique<EngineSensorDetection>(std::move(*engine), allowlist, findings_path));
+      std::make_unique<EngineSensorDetection>(std::move(*engine), allowlist, findings_path, hub));
 }
 
 void register_detect_commands(CommandSet& commands) {

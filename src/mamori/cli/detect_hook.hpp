@@ -8,12 +8,16 @@
 
 #include "mamori/core/result.hpp"
 #include "mamori/flow/flow_record.hpp"
+#include "mamori/sensor/hub_poster.hpp"
 
 namespace mamori::cli {
 
 class SensorDetection {
  public:
-  static Result<std::unique_ptr<SensorDetection>> start(const std::string& findings_path);
+  // With `hub`, findings are also offered to it about once a second as they
+  // are emitted, and all of them at the end (cli/sensor_hub.hpp).
+  static Result<std::unique_ptr<SensorDetection>> start(const std::string& findings_path,
+                                                        sensor::HubPoster* hub = nullptr);
   virtual ~SensorDetection() = default;
   virtual void add(std::span<const flow::FlowRecord> selected) = 0;
   // Final emit, then writes the findings and a summary line on stderr.

@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
   mamori::cli::register_sensor_commands(commands);
   mamori::cli::register_ledger_commands(commands);
   mamori::cli::register_keys_commands(commands);
+  mamori::cli::register_hub_commands(commands);
+  mamori::cli::register_org_commands(commands);
+  mamori::cli::register_apikey_commands(commands);
+  mamori::cli::register_report_commands(commands);
   mamori::cli::register_eval_commands(commands);
   mamori::cli::register_detect_commands(commands);
   try {

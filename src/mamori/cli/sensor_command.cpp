@@ -8,6 +8,7 @@
 #include "mamori/cli/detect_hook.hpp"
 #include "mamori/cli/flow_options.hpp"
 #include "mamori/cli/live_summary.hpp"
+#include "mamori/cli/sensor_hub.hpp"
 #include "mamori/cli/stop_signal.hpp"
 #include "mamori/crypto/key_file.hpp"
 #include "mamori/flow/collect/udp_collector.hpp"
@@ -36,6 +37,7 @@ struct SensorOptions {
   bool summary = false;
   bool detect = false;
   std::string findings = "-";
+  SensorHubOptions hub;
 };
 
 // Everything a run needs, checked before the first flow is read.
@@ -109,9 +111,11 @@ int run_files(const SensorOptions& o, const std::vector<std::string>& files) {
   if (!source) return report_error(source.error().message);
   auto pan = select::CryptoPan::create(setup->key.bytes);
   if (!pan) return report_error(pan.error().message);
+  auto hub = start_sensor_hub(o.hub, o.detect);
+  if (!hub) return report_error(hub.error().message, 2);
   std::unique_ptr<SensorDetection> detection;
   if (o.detect) {
-    auto d = SensorDetection::start(o.findings);
+    auto d = SensorDetection::start(o.findings, hub->get());
     if (!d) return report_error(d.error().message);
     detection = std::move(*d);
   }
@@ -132,6 +136,7 @@ int run_files(const SensorOptions& o, const std::vector<std::string>& files) {
   if (detection) {
     if (auto s = detection->finish(); !s) return report_error(s.error().message);
   }
+  finish_sensor_hub(hub->get());
   return code;
 }
 
@@ -153,9 +158,11 @@ int run_listen(const SensorOptions& o) {
   auto pan = select::CryptoPan::create(setup->key.bytes);
   if (!pan) return report_error(pan.error().message);
   LiveSummary live("mamori sensor run", 1.0);
+  auto hub = start_sensor_hub(o.hub, o.detect);
+  if (!hub) return report_error(hub.error().message, 2);
   std::unique_ptr<SensorDetection> detection;
   if (o.detect) {
-    auto d = SensorDetection::start(o.findings);
+    auto d = SensorDetection::start(o.findings, hub->get());
     if (!d) return report_error(d.error().message);
     detection = std::move(*d);
   }
@@ -203,6 +210,7 @@ int run_listen(const SensorOptions& o) {
   if (detection) {
     if (auto s = detection->finish(); !s) return report_error(s.error().message);
   }
+  finish_sensor_hub(hub->get());
   return code;
 }
 
@@ -273,6 +281,7 @@ void register_sensor_commands(CommandSet& commands) {
     cmd.add_flag("--summary", o->summary, "With --listen: a live summary on stderr (rates, selection, exporters)");
     cmd.add_flag("--detect", o->detect, "Run the detection engine on the selected flows (docs/detectors.md)");
     cmd.add_option("--findings", o->findings, "With --detect: findings as JSON lines to this file (default: stdout)");
+    add_sensor_hub_options(cmd, o->hub);
   }
   {
     auto o = std::make_shared<AuditOptions>();
