@@ -12,8 +12,13 @@ IndicatorSet::HostSlot& IndicatorSet::host_slot(const IpAddress& a) noexcept {
 void IndicatorSet::grow_hosts() {
   std::vector<HostSlot> old = std::move(host_slots_);
   host_slots_.assign(old.empty() ? 64 : old.size() * 2, HostSlot{});
-  for (const auto& slot : old)
-    if (slot.entry != kEmpty) host_slot(slot.address) = slot;
+  // At most half the slots hold hosts, so 8 slots a word leaves >= 16 filter bits per host.
+  host_filter_.assign(host_slots_.size() / 8, 0);
+  for (const auto& slot : old) {
+    if (slot.entry == kEmpty) continue;
+    host_slot(slot.address) = slot;
+    add_to_filter(slot.address);
+  }
 }
 
 Status IndicatorSet::add(const Prefix& prefix, IndicatorSource source) {
@@ -26,6 +31,7 @@ Status IndicatorSet::add(const Prefix& prefix, IndicatorSource source) {
       return {};
     }
     slot = HostSlot{prefix.network(), static_cast<std::uint32_t>(entries_.size())};
+    add_to_filter(prefix.network());
     ++hosts_;
     ++stats_.addresses;
   } else {
@@ -50,7 +56,8 @@ Status IndicatorSet::add(const Prefix& prefix, IndicatorSource source) {
 
 std::size_t IndicatorSet::memory_bytes() const noexcept {
   std::size_t n = table_.memory_bytes() + entries_.capacity() * sizeof(IndicatorEntry) +
-                  host_slots_.capacity() * sizeof(HostSlot) + prefix_entries_.capacity() * sizeof(std::uint32_t) +
+                  host_slots_.capacity() * sizeof(HostSlot) + host_filter_.capacity() * sizeof(std::uint64_t) +
+                  prefix_entries_.capacity() * sizeof(std::uint32_t) +
                   prefix_index_.size() * 64;
   for (const auto& e : entries_) n += e.source.id.capacity() + e.source.name.capacity() + e.source.origin.capacity();
   return n;

@@ -7,6 +7,7 @@
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/evidence.hpp"
 #include "mamori/detect/sketch/batch_prefetch.hpp"
+#include "mamori/detect/sketch/flow_traits.hpp"
 
 namespace mamori::detect {
 
@@ -22,6 +23,8 @@ Result<LongConnectionOptions> LongConnectionOptions::from(const DetectorOptions&
   if (!split_gap) return tl::unexpected(split_gap.error());
   auto min_flows = o.count("min_flows", out.min_flows);
   if (!min_flows) return tl::unexpected(min_flows.error());
+  auto admission_capacity = o.count("admission_capacity", out.admission_capacity);
+  if (!admission_capacity) return tl::unexpected(admission_capacity.error());
   if (*min_duration == 0) return fail(Errc::invalid_argument, "min_duration must be positive");
   if (!(*max_rate > 0)) return fail(Errc::invalid_argument, "max_bytes_per_second must be positive");
   out.min_duration = *min_duration;
@@ -29,11 +32,14 @@ Result<LongConnectionOptions> LongConnectionOptions::from(const DetectorOptions&
   out.gap = *gap;
   out.split_gap = *split_gap;
   out.min_flows = *min_flows;
+  out.admission_capacity = *admission_capacity;
   return out;
 }
 
 LongConnectionDetector::LongConnectionDetector(const LongConnectionOptions& options, const DetectorLimits& limits)
-    : options_(options), pairs_(limits.max_tracked) {}
+    : options_(options),
+      pairs_(limits.max_tracked),
+      admission_(options.admission_capacity ? options.admission_capacity : limits.max_tracked, 0.05, 1) {}
 
 namespace {
 
@@ -48,36 +54,56 @@ LongConnectionDetector::PairKey key_of(const FlowEvent& e) noexcept {
 
 }  // namespace
 
+LongConnectionDetector::Admission LongConnectionDetector::admission_of(const FlowEvent& e) noexcept {
+  if (!tracked_flow(e)) return Admission::none;
+  const flow::FlowRecord& f = *e.flow;
+  if (f.end_ns >= f.start_ns + sketch::kSessionPieceNs) return Admission::open;
+  if (f.proto == flow::kProtoTcp && f.tcp_flags != 0) {
+    return (f.tcp_flags & (sketch::kTcpFin | sketch::kTcpRst)) != 0 ? Admission::update_only : Admission::open;
+  }
+  return Admission::second_record;
+}
+
 void LongConnectionDetector::observe(std::span<const FlowEvent> events) {
   // The pair table is far larger than the caches: each event's key is hashed
   // once, its bucket requested 2d events ahead and its node d ahead, so the
   // two dependent misses overlap with the work on earlier events.
   struct Hashed {
     std::size_t hash = 0;
-    bool tracked = false;
+    Admission admission = Admission::none;
   };
   sketch::for_each_prefetched(
       events,
       [](const FlowEvent& e) -> Hashed {
-        if (!tracked_flow(e)) return {};
-        return {PairKeyHash{}(key_of(e)), true};
+        const Admission a = admission_of(e);
+        if (a == Admission::none) return {};
+        return {PairKeyHash{}(key_of(e)), a};
       },
       [this](const FlowEvent&, const Hashed& h) {
-        if (h.tracked) pairs_.prefetch_hashed(h.hash, 0);
+        if (h.admission == Admission::none) return;
+        pairs_.prefetch_hashed(h.hash, 0);
+        if (h.admission == Admission::second_record) admission_.prefetch(h.hash);
       },
       [this](const FlowEvent&, const Hashed& h) {
-        if (h.tracked) pairs_.prefetch_hashed(h.hash, 1);
+        if (h.admission != Admission::none) pairs_.prefetch_hashed(h.hash, 1);
       },
       [this](const FlowEvent& e, const Hashed& h) {
-        if (h.tracked) observe_one(e, h.hash);
+        if (h.admission != Admission::none) observe_one(e, h.hash, h.admission);
       });
 }
 
-void LongConnectionDetector::observe_one(const FlowEvent& e, std::size_t hash) {
+void LongConnectionDetector::observe_one(const FlowEvent& e, std::size_t hash, Admission admission) {
   const flow::FlowRecord& f = *e.flow;
   const PairKey key = key_of(e);
   bool inserted = false;
-  PairState& s = pairs_.find_or_insert_hashed(key, hash, inserted, [](const PairKey&, PairState&) {});
+  PairState* found = pairs_.find_hashed(key, hash);
+  if (found == nullptr) {
+    if (admission == Admission::update_only) return;
+    // The first record of a flagless pair is remembered, not kept.
+    if (admission == Admission::second_record && !admission_.test_and_set(hash)) return;
+    found = &pairs_.find_or_insert_hashed(key, hash, inserted, [](const PairKey&, PairState&) {});
+  }
+  PairState& s = *found;
   const TimeNs start = f.start_ns;
   const TimeNs end = std::max(f.end_ns, f.start_ns);
   if (inserted) {
@@ -209,7 +235,9 @@ void register_long_connection(DetectorRegistry& registry) {
        {"max_bytes_per_second", "1000", "mean throughput over that time must stay below this"},
        {"gap", "5s", "gap bridged between any two records of a pair"},
        {"split_gap", "5m", "gap bridged between records of the same session (same client port), e.g. active-timeout splits"},
-       {"min_flows", "1", "records a pair needs before it reports"}}});
+       {"min_flows", "1", "records a pair needs before it reports"},
+       {"admission_capacity", "0",
+        "first records of flagless pairs (UDP) remembered per filter generation before they get an entry (0: max_tracked)"}}});
 }
 
 }  // namespace mamori::detect

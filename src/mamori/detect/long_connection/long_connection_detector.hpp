@@ -10,8 +10,21 @@
 //
 // State is one entry per pair, within max_tracked; pairs live in the worker
 // of their foreign endpoint (the flow's shard key), and findings name it.
+//
+// Most records cannot be part of a long connection, and giving each pair an
+// entry made this detector the engine's largest state (one entry per pair
+// seen). So a record opens an entry only if it could be a piece of a long
+// session: it lasts a session piece (sketch::kSessionPieceNs) or is TCP
+// still open at export (flags without FIN or RST). A closed, short TCP
+// session (a page load) only updates an entry its pair already has (the
+// last piece of a long session ends with FIN). Records without flags (UDP,
+// exporters that omit flags) open one from the pair's second record on (a
+// first-contact filter): a keepalive channel that an exporter's idle
+// timeout cuts into one-packet records is then followed from its second
+// record, its duration short of the truth by at most one record and gap.
 #include "mamori/detect/bounded_table.hpp"
 #include "mamori/detect/detector.hpp"
+#include "mamori/detect/sketch/first_contact_filter.hpp"
 
 namespace mamori::detect {
 
@@ -21,6 +34,8 @@ struct LongConnectionOptions {
   TimeNs gap = 5 * kNsPerSecond;        // bridged between any two records of the pair
   TimeNs split_gap = 300 * kNsPerSecond;  // bridged between records with the same client port
   std::uint64_t min_flows = 1;
+  // First contacts of flagless pairs remembered per filter generation (0: max_tracked).
+  std::uint64_t admission_capacity = 0;
 
   static Result<LongConnectionOptions> from(const DetectorOptions& options);
 };
@@ -33,7 +48,7 @@ class LongConnectionDetector final : public Detector {
   void observe(std::span<const FlowEvent> events) override;
   void emit(TimeNs now, bool final, std::vector<Finding>& out) override;
   std::size_t tracked() const noexcept override { return pairs_.size(); }
-  std::size_t memory_bytes() const noexcept override { return pairs_.memory_bytes(); }
+  std::size_t memory_bytes() const noexcept override { return pairs_.memory_bytes() + admission_.memory_bytes(); }
   std::uint64_t evicted() const noexcept override { return pairs_.evictions(); }
 
   struct PairKey {
@@ -65,11 +80,15 @@ class LongConnectionDetector final : public Detector {
   };
 
  private:
+  // How a record may touch the pair table (see the header comment).
+  enum class Admission : std::uint8_t { none, update_only, second_record, open };
+  static Admission admission_of(const FlowEvent& e) noexcept;
   // `hash` is PairKeyHash of the event's key, computed once by observe().
-  void observe_one(const FlowEvent& e, std::size_t hash);
+  void observe_one(const FlowEvent& e, std::size_t hash, Admission admission);
 
   LongConnectionOptions options_;
   BoundedTable<PairKey, PairState, PairKeyHash> pairs_;
+  sketch::FirstContactFilter admission_;
 };
 
 }  // namespace mamori::detect

@@ -14,7 +14,7 @@
 
 namespace mamori::detect::sketch {
 
-inline constexpr std::size_t kPrefetchDistance = 16;
+inline constexpr std::size_t kPrefetchDistance = 32;
 
 template <class HashOf, class Slot, class Entry, class Process>
 void for_each_prefetched(std::span<const FlowEvent> events, HashOf&& hash_of, Slot&& slot, Entry&& entry,

@@ -346,8 +346,10 @@ TEST(Engine, MaxTrackedBoundHolds) {
     auto engine = make_engine(registry, config, nullptr, nullptr);
     ASSERT_TRUE(engine);
     std::vector<flow::FlowRecord> flows;
-    for (std::uint32_t i = 0; i < 20000; ++i)
+    for (std::uint32_t i = 0; i < 20000; ++i) {
       flows.push_back(flow_at(kT0 + i * kNsPerMs, 1, 0x08000000u + i));
+      flows.back().tcp_flags = 0x12;  // SYN+ACK, no FIN: an open session, which long_connection keeps
+    }
     (*engine)->add(flows);
     (*engine)->finish();
     const auto stats = (*engine)->stats();
@@ -356,7 +358,7 @@ TEST(Engine, MaxTrackedBoundHolds) {
       if (d.name == "indicator") continue;  // no indicators loaded: nothing tracked
       EXPECT_LE(d.peak_tracked, 500u) << d.name;
       EXPECT_LE(d.tracked, 500u * workers) << d.name;
-      // long_connection keys every flow; the behavioural detectors admit keys
+      // long_connection keys every open session; the behavioural detectors admit keys
       // only on repeat contact or follow one side, so only the bound applies to them.
       if (d.name == "long_connection") {
         EXPECT_EQ(d.evicted + d.tracked, 20000u) << d.name << ": every key is held or counted as evicted";

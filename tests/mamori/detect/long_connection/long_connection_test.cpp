@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 namespace mamori::detect {
@@ -13,9 +14,11 @@ constexpr TimeNs kS = kNsPerSecond;
 const IpAddress kClient = *IpAddress::parse("10.0.0.5");
 const IpAddress kServer = *IpAddress::parse("198.51.100.7");
 
+// By default a piece of an open TCP session (ACK, no FIN), which always gets an entry.
 flow::FlowRecord record(TimeNs start, TimeNs length, std::uint64_t bytes, std::uint16_t client_port = 50000,
-                        const IpAddress& server = kServer) {
+                        const IpAddress& server = kServer, std::uint8_t tcp_flags = 0x10) {
   flow::FlowRecord f;
+  f.tcp_flags = tcp_flags;
   f.src_addr = kClient;
   f.dst_addr = server;
   f.src_port = client_port;
@@ -159,6 +162,53 @@ TEST(LongConnection, BoundedByMaxTracked) {
   EXPECT_EQ(d.tracked(), 100u);
   EXPECT_EQ(d.evicted(), 4900u);
   EXPECT_LT(d.memory_bytes(), 100u * 1024u);
+}
+
+TEST(LongConnection, ClosedShortSessionsGetNoEntry) {
+  // Page loads (SYN..FIN within seconds) cannot be part of a long connection.
+  LongConnectionDetector d(LongConnectionOptions{}, DetectorLimits{1000});
+  std::vector<flow::FlowRecord> flows;
+  for (std::uint32_t i = 0; i < 500; ++i)
+    flows.push_back(record(kT0 + i * kS, 2 * kS, 3000, 50000, IpAddress::v4(0x08000000u + i), 0x1b));
+  run(d, flows);
+  EXPECT_EQ(d.tracked(), 0u);
+}
+
+TEST(LongConnection, ClosingPieceExtendsATrackedSession) {
+  // Two hours of 5-minute pieces, then a short last piece with FIN: it belongs to the session.
+  LongConnectionDetector d(LongConnectionOptions{}, DetectorLimits{1000});
+  auto flows = split_session(2 * 3600 * kS, kS, 1000);
+  const std::size_t pieces = flows.size();
+  flows.push_back(record(flows.back().end_ns + kS, 10 * kS, 100, 50000, kServer, 0x19));
+  const auto out = run(d, flows);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].flows, pieces + 1);
+}
+
+TEST(LongConnection, FlaglessChannelIsFollowedFromItsSecondRecord) {
+  // A UDP keepalive every 60 s from one port, which an exporter's idle timeout
+  // cuts into one-packet records: held open for two hours.
+  LongConnectionDetector d(LongConnectionOptions{}, DetectorLimits{1000});
+  std::vector<flow::FlowRecord> flows;
+  for (TimeNs t = kT0; t <= kT0 + 2 * 3600 * kS; t += 60 * kS) {
+    flows.push_back(record(t, 0, 60, 40000, kServer, 0));
+    flows.back().proto = flow::kProtoUdp;
+  }
+  const auto out = run(d, flows);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].flows, flows.size() - 1);  // the first record was only remembered
+  const auto duration = std::find_if(out[0].metrics.begin(), out[0].metrics.end(),
+                                     [](const auto& m) { return m.first == "duration_s"; });
+  ASSERT_NE(duration, out[0].metrics.end());
+  EXPECT_GE(duration->second, 2 * 3600.0 - 60.0);
+
+  // One flagless record per pair: nothing kept, but for the filter's false
+  // positives (designed at 5 %).
+  LongConnectionDetector once(LongConnectionOptions{}, DetectorLimits{1000});
+  std::vector<flow::FlowRecord> single;
+  for (std::uint32_t i = 0; i < 500; ++i) single.push_back(record(kT0, kS, 60, 40000, IpAddress::v4(0x08000000u + i), 0));
+  run(once, single);
+  EXPECT_LE(once.tracked(), 25u);
 }
 
 }  // namespace
