@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "mamori/detect/builtin.hpp"
 #include "mamori/detect/evidence.hpp"
@@ -25,6 +26,8 @@ Result<LongConnectionOptions> LongConnectionOptions::from(const DetectorOptions&
   if (!min_flows) return tl::unexpected(min_flows.error());
   auto admission_capacity = o.count("admission_capacity", out.admission_capacity);
   if (!admission_capacity) return tl::unexpected(admission_capacity.error());
+  auto seed = o.count("seed", out.seed);
+  if (!seed) return tl::unexpected(seed.error());
   if (*min_duration == 0) return fail(Errc::invalid_argument, "min_duration must be positive");
   if (!(*max_rate > 0)) return fail(Errc::invalid_argument, "max_bytes_per_second must be positive");
   out.min_duration = *min_duration;
@@ -33,12 +36,14 @@ Result<LongConnectionOptions> LongConnectionOptions::from(const DetectorOptions&
   out.split_gap = *split_gap;
   out.min_flows = *min_flows;
   out.admission_capacity = *admission_capacity;
+  out.seed = *seed;
   return out;
 }
 
 LongConnectionDetector::LongConnectionDetector(const LongConnectionOptions& options, const DetectorLimits& limits)
     : options_(options),
       pairs_(limits.max_tracked),
+      rng_(options.seed),
       admission_(options.admission_capacity ? options.admission_capacity : limits.max_tracked, 0.05, 1) {}
 
 namespace {
@@ -81,11 +86,11 @@ void LongConnectionDetector::observe(std::span<const FlowEvent> events) {
       },
       [this](const FlowEvent&, const Hashed& h) {
         if (h.admission == Admission::none) return;
-        pairs_.prefetch_hashed(h.hash, 0);
+        pairs_.prefetch_slot(h.hash);
         if (h.admission == Admission::second_record) admission_.prefetch(h.hash);
       },
       [this](const FlowEvent&, const Hashed& h) {
-        if (h.admission != Admission::none) pairs_.prefetch_hashed(h.hash, 1);
+        if (h.admission != Admission::none) pairs_.prefetch_entry(h.hash);
       },
       [this](const FlowEvent& e, const Hashed& h) {
         if (h.admission != Admission::none) observe_one(e, h.hash, h.admission);
@@ -96,14 +101,18 @@ void LongConnectionDetector::observe_one(const FlowEvent& e, std::size_t hash, A
   const flow::FlowRecord& f = *e.flow;
   const PairKey key = key_of(e);
   bool inserted = false;
-  PairState* found = pairs_.find_hashed(key, hash);
-  if (found == nullptr) {
+  auto* entry = pairs_.find(key, hash);
+  if (entry == nullptr) {
     if (admission == Admission::update_only) return;
     // The first record of a flagless pair is remembered, not kept.
     if (admission == Admission::second_record && !admission_.test_and_set(hash)) return;
-    found = &pairs_.find_or_insert_hashed(key, hash, inserted, [](const PairKey&, PairState&) {});
+    std::tie(entry, inserted) = pairs_.find_or_insert(key, hash, rng_, [](const auto& x) {
+      // Keep the pairs nearest to a report (longest contact), then the freshest.
+      const TimeNs d = std::min<TimeNs>(x.value.duration() / kNsPerSecond, (TimeNs{1} << 20) - 1);
+      return (static_cast<std::uint64_t>(d) << 43) | ((x.value.last >> 21) & ((std::uint64_t{1} << 43) - 1));
+    });
   }
-  PairState& s = *found;
+  PairState& s = entry->value;
   const TimeNs start = f.start_ns;
   const TimeNs end = std::max(f.end_ns, f.start_ns);
   if (inserted) {
@@ -157,7 +166,9 @@ void LongConnectionDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
   // One finding per foreign endpoint, over all its qualifying pairs (a later
   // report replaces an earlier one, so each report carries the whole picture).
   std::map<IpAddress, EndpointReport> reports;
-  pairs_.for_each([&](const PairKey& k, PairState& s) {
+  pairs_.for_each([&](auto& entry) {
+    const PairKey& k = entry.key;
+    PairState& s = entry.value;
     const TimeNs duration = s.duration();
     if (duration < options_.min_duration || s.flows < options_.min_flows) return;
     const double seconds = static_cast<double>(duration) / 1e9;
@@ -237,7 +248,8 @@ void register_long_connection(DetectorRegistry& registry) {
        {"split_gap", "5m", "gap bridged between records of the same session (same client port), e.g. active-timeout splits"},
        {"min_flows", "1", "records a pair needs before it reports"},
        {"admission_capacity", "0",
-        "first records of flagless pairs (UDP) remembered per filter generation before they get an entry (0: max_tracked)"}}});
+        "first records of flagless pairs (UDP) remembered per filter generation before they get an entry (0: max_tracked)"},
+       {"seed", "1", "seed of eviction sampling"}}});
 }
 
 }  // namespace mamori::detect

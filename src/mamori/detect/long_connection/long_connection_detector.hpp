@@ -22,9 +22,10 @@
 // first-contact filter): a keepalive channel that an exporter's idle
 // timeout cuts into one-packet records is then followed from its second
 // record, its duration short of the truth by at most one record and gap.
-#include "mamori/detect/bounded_table.hpp"
 #include "mamori/detect/detector.hpp"
+#include "mamori/detect/sketch/bounded_table.hpp"
 #include "mamori/detect/sketch/first_contact_filter.hpp"
+#include "mamori/detect/sketch/random.hpp"
 
 namespace mamori::detect {
 
@@ -36,6 +37,7 @@ struct LongConnectionOptions {
   std::uint64_t min_flows = 1;
   // First contacts of flagless pairs remembered per filter generation (0: max_tracked).
   std::uint64_t admission_capacity = 0;
+  std::uint64_t seed = 1;  // eviction sampling
 
   static Result<LongConnectionOptions> from(const DetectorOptions& options);
 };
@@ -87,7 +89,10 @@ class LongConnectionDetector final : public Detector {
   void observe_one(const FlowEvent& e, std::size_t hash, Admission admission);
 
   LongConnectionOptions options_;
-  BoundedTable<PairKey, PairState, PairKeyHash> pairs_;
+  // Tagged open addressing: the closing pieces of sessions never tracked
+  // (most records) are turned away by an index slot, without reading an entry.
+  sketch::BoundedTable<PairKey, PairState> pairs_;
+  sketch::SplitMix64 rng_;
   sketch::FirstContactFilter admission_;
 };
 
