@@ -230,6 +230,7 @@ flow::FlowRecord to_server(std::uint32_t server, TimeNs t) {
   f.proto = flow::kProtoTcp;
   f.packets = 10;
   f.bytes = 1000;
+  f.tcp_flags = 0x12;  // SYN+ACK, no FIN: a connection still open, which every detector may keep
   f.locality = flow::Locality::domestic_to_foreign;
   return f;
 }
