@@ -66,7 +66,9 @@ Result<EngineConfig> build_config(const DetectOptions& o) {
   if (o.max_tracked) config.limits.max_tracked = *o.max_tracked;
   if (o.emit_interval) {
     auto d = parse_duration(*o.emit_interval);
-    if (!d || *d == 0) return fail(Errc::invalid_argument, "--emit-interval: '{}' is not a positive duration", *o.emit_interval);
+    if (!d || *d == 0)
+      return fail(Errc::invalid_argument, "--emit-interval: '{}' is not a positive duration",
+                  *o.emit_interval);
     config.emit_interval = *d;
   }
   if (config.workers == 0) return fail(Errc::invalid_argument, "--workers must be at least 1");
@@ -77,7 +79,8 @@ Result<EngineConfig> build_config(const DetectOptions& o) {
 int list_detectors(const DetectorRegistry& registry) {
   std::string out;
   for (const auto& d : registry.all()) {
-    out += fmt::format("{}{}\n  {}\n", d.name, d.enabled_by_default ? "" : " (disabled by default)", d.description);
+    out += fmt::format("{}{}\n  {}\n", d.name, d.enabled_by_default ? "" : " (disabled by default)",
+                       d.description);
     for (const auto& p : d.parameters) {
       out += fmt::format("    {}.{} = {}\n        {}\n", d.name, p.key, p.default_value, p.description);
     }
@@ -91,29 +94,38 @@ void print_stats(const EngineStats& s, const Allowlist& allow, const std::vector
                static_cast<unsigned long long>(s.flows), s.workers, static_cast<unsigned long long>(s.emits),
                findings.size());
   if (s.suppressed != 0) {
-    std::fprintf(stderr, ", %llu reports suppressed by the allow-list", static_cast<unsigned long long>(s.suppressed));
+    std::fprintf(stderr, ", %llu reports suppressed by the allow-list",
+                 static_cast<unsigned long long>(s.suppressed));
   }
   std::fprintf(stderr, "\n");
+  std::fprintf(stderr,
+               "mamori: detect: %-16s memory %zu B (first contacts of pairs, shared by the detectors)\n",
+               "pair filter", s.pair_filter_bytes);
   for (const auto& d : s.detectors) {
-    std::fprintf(stderr, "mamori: detect: %-16s tracked %zu (peak %zu), memory %zu B (peak %zu B), evicted %llu, reports %llu\n",
+    std::fprintf(stderr,
+                 "mamori: detect: %-16s tracked %zu (peak %zu), memory %zu B (peak %zu B), evicted %llu, "
+                 "reports %llu\n",
                  d.name.c_str(), d.tracked, d.peak_tracked, d.memory_bytes, d.peak_memory_bytes,
                  static_cast<unsigned long long>(d.evicted), static_cast<unsigned long long>(d.reports));
-    if (!d.status.empty()) std::fprintf(stderr, "mamori: detect: %-16s %s\n", d.name.c_str(), d.status.c_str());
+    if (!d.status.empty())
+      std::fprintf(stderr, "mamori: detect: %-16s %s\n", d.name.c_str(), d.status.c_str());
     if (d.over_limit != 0) {
-      std::fprintf(stderr, "mamori: detect: warning: %s held more than --max-tracked keys after %llu batches\n",
+      std::fprintf(stderr,
+                   "mamori: detect: warning: %s held more than --max-tracked keys after %llu batches\n",
                    d.name.c_str(), static_cast<unsigned long long>(d.over_limit));
     }
   }
   for (std::size_t i = 0; i < s.suppressed_by_entry.size() && i < allow.entries().size(); ++i) {
     if (s.suppressed_by_entry[i] == 0) continue;
     const auto& e = allow.entries()[i];
-    std::fprintf(stderr, "mamori: detect: allow-list %s (%s, %s): %llu suppressed\n", e.prefix.to_string().c_str(),
-                 e.reason.c_str(), e.source.c_str(), static_cast<unsigned long long>(s.suppressed_by_entry[i]));
+    std::fprintf(stderr, "mamori: detect: allow-list %s (%s, %s): %llu suppressed\n",
+                 e.prefix.to_string().c_str(), e.reason.c_str(), e.source.c_str(),
+                 static_cast<unsigned long long>(s.suppressed_by_entry[i]));
   }
 }
 
-Status write_findings(const std::vector<Finding>& findings, const std::string& format, const std::string& path,
-                      const std::string& tlp) {
+Status write_findings(const std::vector<Finding>& findings, const std::string& format,
+                      const std::string& path, const std::string& tlp) {
   std::string text;
   if (format == "stix") {
     StixOptions options;
@@ -142,7 +154,8 @@ Status run_listen(const DetectOptions& o, DetectionEngine& engine) {
   if (!o.port_file.empty()) {
     if (auto s = write_port_file(o.port_file, *collector); !s) return s;
   }
-  for (const auto& b : collector->bound()) std::fprintf(stderr, "mamori: detect listening on %s\n", b.to_string().c_str());
+  for (const auto& b : collector->bound())
+    std::fprintf(stderr, "mamori: detect listening on %s\n", b.to_string().c_str());
   auto filter = flow::Filter::compile(o.filter);
   if (!filter) return tl::unexpected(filter.error());
   install_stop_handlers();
@@ -170,7 +183,8 @@ int run_detect(const DetectOptions& o) {
   DetectorRegistry registry;
   register_builtin_detectors(registry);
   if (o.list) return list_detectors(registry);
-  if (o.files.empty() == o.listen.empty()) return report_error("give input FILE(s) or --listen (not both)", 2);
+  if (o.files.empty() == o.listen.empty())
+    return report_error("give input FILE(s) or --listen (not both)", 2);
   auto config = build_config(o);
   if (!config) return report_error(config.error().message, 2);
   if (auto s = check_detector_names(*config, registry); !s) return report_error(s.error().message, 2);
@@ -184,7 +198,8 @@ int run_detect(const DetectOptions& o) {
     if (!code) return report_error(fmt::format("--home: {}", code.error().message), 2);
     home.push_back(*code);
   }
-  auto countries = select::CountryTable::load_mmdb(o.country_db.empty() ? select::default_country_database() : o.country_db);
+  auto countries = select::CountryTable::load_mmdb(o.country_db.empty() ? select::default_country_database()
+                                                                        : o.country_db);
   if (!countries) return report_error(countries.error().message);
   auto classifier = std::make_shared<const CountryLocality>(
       std::make_shared<const select::CountryTable>(std::move(*countries)), home);
@@ -211,7 +226,8 @@ int run_detect(const DetectOptions& o) {
   // Whatever was read before an input error still yields findings.
   (*engine)->finish();
   const std::vector<Finding> findings = (*engine)->findings();
-  if (auto s = write_findings(findings, o.format, o.output, o.tlp); !s) return report_error(s.error().message);
+  if (auto s = write_findings(findings, o.format, o.output, o.tlp); !s)
+    return report_error(s.error().message);
   if (!o.quiet) print_stats((*engine)->stats(), *allowlist, findings);
   if (!status) return report_error(status.error().message);
   return 0;
@@ -274,18 +290,26 @@ void register_detect_commands(CommandSet& commands) {
       [o] { return run_detect(*o); });
   cmd.add_option("FILE", o->files, "Input files: .mflow (selected or not), export or traffic captures")
       ->check(CLI::ExistingFile);
-  cmd.add_option("--listen", o->listen, "udp://HOST:PORT to receive NetFlow/IPFIX/sFlow on instead (repeatable)");
+  cmd.add_option("--listen", o->listen,
+                 "udp://HOST:PORT to receive NetFlow/IPFIX/sFlow on instead (repeatable)");
   add_input_options(cmd, o->input);
   add_filter_option(cmd, o->filter);
-  cmd.add_option("--indicators", o->indicators, "Indicator file: STIX 2.1 JSON, CSV or a plain list (repeatable)")
+  cmd.add_option("--indicators", o->indicators,
+                 "Indicator file: STIX 2.1 JSON, CSV or a plain list (repeatable)")
       ->check(CLI::ExistingFile);
-  cmd.add_option("--allow", o->allow, "Allow-list file of known-benign services (repeatable)")->check(CLI::ExistingFile);
-  cmd.add_flag("--no-default-allow", o->no_default_allow, "Do not apply the built-in allow-list (data/allowlist-default.txt)");
-  cmd.add_option("--home", o->home,
-                 "Home country for flows whose locality is unknown (unselected data); repeatable; default JP");
-  cmd.add_option("--country-db", o->country_db, "MaxMind-format country database (default: the installed one)");
-  cmd.add_option("--config", o->config, "TOML configuration ([engine], [detectors.NAME])")->check(CLI::ExistingFile);
-  cmd.add_option("--set", o->sets, "Detector setting DETECTOR.KEY=VALUE, e.g. long_connection.min_duration=2h (repeatable)");
+  cmd.add_option("--allow", o->allow, "Allow-list file of known-benign services (repeatable)")
+      ->check(CLI::ExistingFile);
+  cmd.add_flag("--no-default-allow", o->no_default_allow,
+               "Do not apply the built-in allow-list (data/allowlist-default.txt)");
+  cmd.add_option(
+      "--home", o->home,
+      "Home country for flows whose locality is unknown (unselected data); repeatable; default JP");
+  cmd.add_option("--country-db", o->country_db,
+                 "MaxMind-format country database (default: the installed one)");
+  cmd.add_option("--config", o->config, "TOML configuration ([engine], [detectors.NAME])")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--set", o->sets,
+                 "Detector setting DETECTOR.KEY=VALUE, e.g. long_connection.min_duration=2h (repeatable)");
   cmd.add_option("--detectors", o->detectors, "Run only these detectors, comma-separated (see --list)");
   cmd.add_option("--format", o->format, "Findings as jsonl or a STIX 2.1 bundle (stix)")
       ->check(CLI::IsMember({"jsonl", "stix"}))
@@ -294,9 +318,12 @@ void register_detect_commands(CommandSet& commands) {
   cmd.add_option("--tlp", o->tlp, "TLP 2.0 marking of STIX output")
       ->check(CLI::IsMember({"clear", "green", "amber", "amber+strict", "red"}))
       ->default_str("amber");
-  cmd.add_option("--workers", o->workers, "Worker threads, each owning a shard of foreign endpoints (default 1)");
-  cmd.add_option("--emit-interval", o->emit_interval, "Flow time between periodic emits, e.g. 5m (default 5m)");
-  cmd.add_option("--max-tracked", o->max_tracked, "Keys each detector may hold per worker (memory bound; default 1000000)");
+  cmd.add_option("--workers", o->workers,
+                 "Worker threads, each owning a shard of foreign endpoints (default 1)");
+  cmd.add_option("--emit-interval", o->emit_interval,
+                 "Flow time between periodic emits, e.g. 5m (default 5m)");
+  cmd.add_option("--max-tracked", o->max_tracked,
+                 "Keys each detector may hold per worker (memory bound; default 1000000)");
   cmd.add_option("--seconds", o->seconds, "With --listen: stop after this many seconds");
   cmd.add_option("--port-file", o->port_file, "With --listen: write the bound port(s) here");
   cmd.add_flag("--quiet", o->quiet, "No statistics on standard error");

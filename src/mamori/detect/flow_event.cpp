@@ -1,5 +1,7 @@
 #include "mamori/detect/flow_event.hpp"
 
+#include "mamori/detect/sketch/hash.hpp"
+
 namespace mamori::detect {
 
 namespace {
@@ -77,6 +79,13 @@ bool source_initiates(const flow::FlowRecord& f) noexcept {
 
 }  // namespace
 
+std::uint64_t pair_hash(const IpAddress& initiator, const IpAddress& responder, std::uint16_t port,
+                        std::uint8_t proto) noexcept {
+  return sketch::hash_combine(
+      sketch::hash_combine(sketch::hash_address(initiator), sketch::hash_address(responder)),
+      (std::uint64_t{port} << 8) | proto);
+}
+
 FlowEvent orient(const flow::FlowRecord& f, const LocalityClassifier* classifier) noexcept {
   FlowEvent e;
   e.flow = &f;
@@ -116,6 +125,7 @@ FlowEvent orient(const flow::FlowRecord& f, const LocalityClassifier* classifier
   e.initiator_foreign = e.initiator_is_src ? src_foreign : dst_foreign;
   e.responder_foreign = e.initiator_is_src ? dst_foreign : src_foreign;
   e.shard_key = e.initiator_foreign && !e.responder_foreign ? e.initiator : e.responder;
+  e.pair_hash = pair_hash(e.initiator, e.responder, e.responder_port, f.proto);
   return e;
 }
 

@@ -28,7 +28,19 @@ struct FlowEvent {
   // The key that decides which worker sees this flow: the foreign endpoint,
   // or the responder when both or neither end is foreign.
   IpAddress shard_key;
+  // pair_hash(initiator, responder, responder_port, proto), computed once
+  // here for the detectors that key state by pair.
+  std::uint64_t pair_hash = 0;
+  // Whether the engine's worker saw an earlier record of the same pair
+  // (1/0), from one first-contact filter for all detectors; -1 outside the
+  // engine (see sketch/pair_admission.hpp).
+  std::int8_t pair_seen = -1;
 };
+
+// The hash of a (client, server, server port, protocol) pair that pair-keyed
+// detector state and FlowEvent::pair_hash use.
+std::uint64_t pair_hash(const IpAddress& initiator, const IpAddress& responder, std::uint16_t port,
+                        std::uint8_t proto) noexcept;
 
 // Decides which ends are foreign for flows whose locality is unknown
 // (unselected data, e.g. a carrier's own use of `mamori detect --home CC`).

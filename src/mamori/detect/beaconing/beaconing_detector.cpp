@@ -29,12 +29,6 @@ struct ServerKeyHash {
   }
 };
 
-std::uint64_t pair_hash(const BeaconingDetector::PairKey& k) noexcept {
-  return sketch::hash_combine(
-      sketch::hash_combine(sketch::hash_address(k.client), sketch::hash_address(k.server)),
-      (std::uint64_t{k.port} << 8) | k.proto);
-}
-
 std::string proto_name(std::uint8_t proto) {
   switch (proto) {
     case flow::kProtoTcp:
@@ -56,10 +50,9 @@ BeaconingDetector::BeaconingDetector(BeaconingOptions options, DetectorLimits li
     : options_(options),
       table_(limits.max_tracked),
       rng_(options.seed),
-      admission_(options.admission
-                     ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked)
-                     : 64,
-                 0.05, 1) {
+      // The engine's shared answer is keyed with the port: it applies when pairs are.
+      admission_(options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked,
+                 options.by_port && options.admission_capacity == 0) {
   // Level 12 of the schedule is one bucket per window/24 (an hour for a day).
   finest_ns_ = std::max<TimeNs>(kNsPerMs, options_.window / BeaconingDetector::kBuckets >> 12);
 }
@@ -83,13 +76,12 @@ void BeaconingDetector::observe(std::span<const FlowEvent> events) {
       events,
       [this](const FlowEvent& e) -> std::uint64_t {
         if (!sketch::responder_is_candidate_server(e)) return 0;
-        return pair_hash({e.initiator, e.responder, options_.by_port ? e.responder_port : std::uint16_t{0},
-                          e.flow->proto});
+        return options_.by_port ? e.pair_hash : pair_hash(e.initiator, e.responder, 0, e.flow->proto);
       },
-      [this](const FlowEvent&, std::uint64_t h) {
+      [this](const FlowEvent& e, std::uint64_t h) {
         if (h == 0) return;
         table_.prefetch_slot(h);
-        if (options_.admission) admission_.prefetch(h);
+        if (options_.admission) admission_.prefetch(e, h);
       },
       [this](const FlowEvent&, std::uint64_t h) {
         if (h != 0) table_.prefetch_entry(h);
@@ -122,7 +114,7 @@ void BeaconingDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   if (entry == nullptr) {
     if (options_.admission) {
       // Only a connection admits a pair; its first one is remembered, not kept.
-      if (!e.initiator_is_src || !sketch::opens_connection(e) || !admission_.test_and_set(h)) return;
+      if (!e.initiator_is_src || !sketch::opens_connection(e) || !admission_.seen_before(e, h)) return;
       admitted_now = true;
     }
     std::tie(entry, inserted) = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
@@ -447,7 +439,9 @@ void register_beaconing(DetectorRegistry& registry) {
        {"minority_factor", "0.5", "... the server's score is multiplied by this"},
        {"admission", "true",
         "pairs get state from their second connection (first contacts in a Bloom filter)"},
-       {"admission_capacity", "0", "first contacts per filter generation (0: four times max_tracked)"},
+       {"admission_capacity", "0",
+        "first contacts per generation of an own filter (0: the engine's shared pair filter, four times "
+        "max_tracked)"},
        {"seed", "1", "seed of the reservoirs and eviction sampling"},
        {"ts_weight", "0.3", "weight of interval regularity"},
        {"ds_weight", "0.2", "weight of size regularity"},

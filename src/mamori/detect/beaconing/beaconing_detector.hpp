@@ -12,8 +12,8 @@
 #include "mamori/detect/detector.hpp"
 #include "mamori/detect/sketch/bounded_table.hpp"
 #include "mamori/detect/sketch/doubling_histogram.hpp"
-#include "mamori/detect/sketch/first_contact_filter.hpp"
 #include "mamori/detect/sketch/hyperloglog.hpp"
+#include "mamori/detect/sketch/pair_admission.hpp"
 #include "mamori/detect/sketch/random.hpp"
 #include "mamori/detect/sketch/reservoir.hpp"
 
@@ -107,7 +107,7 @@ class BeaconingDetector final : public Detector {
   Table table_;
   sketch::SplitMix64 rng_;
   sketch::HyperLogLog<12> clients_;  // every client of the epoch, for prevalence
-  sketch::FirstContactFilter admission_;
+  sketch::PairAdmission admission_;
   bool started_ = false;
   TimeNs anchor_ = 0;     // epoch start
   TimeNs finest_ns_ = 1;  // histogram unit at level 0

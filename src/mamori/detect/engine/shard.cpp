@@ -8,6 +8,7 @@ void EngineStats::merge(const EngineStats& o) {
   flows += o.flows;
   suppressed += o.suppressed;
   updates += o.updates;
+  pair_filter_bytes += o.pair_filter_bytes;
   if (suppressed_by_entry.size() < o.suppressed_by_entry.size())
     suppressed_by_entry.resize(o.suppressed_by_entry.size());
   for (std::size_t i = 0; i < o.suppressed_by_entry.size(); ++i)
@@ -48,19 +49,29 @@ Result<Shard> Shard::create(const DetectorRegistry& registry, const EngineConfig
     shard.detectors_.push_back(std::move(*detector));
   }
   shard.max_tracked_ = config.limits.max_tracked;
+  // Sized as the detectors' own admission filters were: four times the keys a detector may hold.
+  shard.pairs_seen_ = std::make_unique<sketch::FirstContactFilter>(4 * config.limits.max_tracked, 0.05, 1);
   shard.allowlist_ = allowlist ? std::move(allowlist) : std::make_shared<const Allowlist>();
   shard.suppressed_by_entry_.assign(shard.allowlist_->entries().size(), 0);
   return shard;
 }
 
-void Shard::observe(std::span<const FlowEvent> events) {
+void Shard::observe(std::span<FlowEvent> events) {
   if (events.empty()) return;
+  // In stream order, so each record learns whether one of its pair came before it.
+  constexpr std::size_t kAhead = 32;
+  for (std::size_t i = 0; i < std::min(kAhead, events.size()); ++i)
+    pairs_seen_->prefetch(events[i].pair_hash);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i + kAhead < events.size()) pairs_seen_->prefetch(events[i + kAhead].pair_hash);
+    events[i].pair_seen = pairs_seen_->test_and_set(events[i].pair_hash) ? 1 : 0;
+  }
   // Every detector walks the events and their records; in slices that stay
   // in the core's cache the next detector finds them there instead of
   // fetching the whole batch again. Detectors handle events one at a time in
   // order and share no state, so slicing changes nothing they compute.
   for (std::size_t at = 0; at < events.size(); at += kSlice) {
-    const auto slice = events.subspan(at, std::min(kSlice, events.size() - at));
+    const std::span<const FlowEvent> slice = events.subspan(at, std::min(kSlice, events.size() - at));
     for (auto& d : detectors_) d->observe(slice);
   }
   for (std::size_t i = 0; i < detectors_.size(); ++i) {
@@ -102,6 +113,7 @@ EngineStats Shard::stats() const {
   s.suppressed_by_entry = suppressed_by_entry_;
   s.updates = findings_.updates();
   s.findings = findings_.size();
+  s.pair_filter_bytes = pairs_seen_ ? pairs_seen_->memory_bytes() : 0;
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include "mamori/detect/engine/engine_config.hpp"
 #include "mamori/detect/engine/engine_stats.hpp"
 #include "mamori/detect/engine/finding_set.hpp"
+#include "mamori/detect/sketch/first_contact_filter.hpp"
 
 namespace mamori::detect {
 
@@ -21,7 +22,8 @@ class Shard {
   static Result<Shard> create(const DetectorRegistry& registry, const EngineConfig& config,
                               std::shared_ptr<const Allowlist> allowlist);
 
-  void observe(std::span<const FlowEvent> events);
+  // Sets each event's pair_seen, then feeds the detectors.
+  void observe(std::span<FlowEvent> events);
   void emit(TimeNs now, bool final);
 
   FindingSet& findings() noexcept { return findings_; }
@@ -35,6 +37,8 @@ class Shard {
   static constexpr std::size_t kSlice = 1024;
   Shard() = default;
   std::vector<std::unique_ptr<Detector>> detectors_;
+  // One first-contact filter of pairs for every detector (FlowEvent::pair_seen).
+  std::unique_ptr<sketch::FirstContactFilter> pairs_seen_;
   std::vector<DetectorStats> stats_;
   std::size_t max_tracked_ = 0;
   std::shared_ptr<const Allowlist> allowlist_;

@@ -40,11 +40,13 @@ Result<LongConnectionOptions> LongConnectionOptions::from(const DetectorOptions&
   return out;
 }
 
-LongConnectionDetector::LongConnectionDetector(const LongConnectionOptions& options, const DetectorLimits& limits)
+LongConnectionDetector::LongConnectionDetector(const LongConnectionOptions& options,
+                                               const DetectorLimits& limits)
     : options_(options),
       pairs_(limits.max_tracked),
       rng_(options.seed),
-      admission_(options.admission_capacity ? options.admission_capacity : limits.max_tracked, 0.05, 1) {}
+      admission_(options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked,
+                 options.admission_capacity == 0) {}
 
 namespace {
 
@@ -64,7 +66,8 @@ LongConnectionDetector::Admission LongConnectionDetector::admission_of(const Flo
   const flow::FlowRecord& f = *e.flow;
   if (f.end_ns >= f.start_ns + sketch::kSessionPieceNs) return Admission::open;
   if (f.proto == flow::kProtoTcp && f.tcp_flags != 0) {
-    return (f.tcp_flags & (sketch::kTcpFin | sketch::kTcpRst)) != 0 ? Admission::update_only : Admission::open;
+    return (f.tcp_flags & (sketch::kTcpFin | sketch::kTcpRst)) != 0 ? Admission::update_only
+                                                                    : Admission::open;
   }
   return Admission::second_record;
 }
@@ -82,12 +85,12 @@ void LongConnectionDetector::observe(std::span<const FlowEvent> events) {
       [](const FlowEvent& e) -> Hashed {
         const Admission a = admission_of(e);
         if (a == Admission::none) return {};
-        return {PairKeyHash{}(key_of(e)), a};
+        return {e.pair_hash, a};
       },
-      [this](const FlowEvent&, const Hashed& h) {
+      [this](const FlowEvent& e, const Hashed& h) {
         if (h.admission == Admission::none) return;
         pairs_.prefetch_slot(h.hash);
-        if (h.admission == Admission::second_record) admission_.prefetch(h.hash);
+        if (h.admission == Admission::second_record) admission_.prefetch(e, h.hash);
       },
       [this](const FlowEvent&, const Hashed& h) {
         if (h.admission != Admission::none) pairs_.prefetch_entry(h.hash);
@@ -105,7 +108,7 @@ void LongConnectionDetector::observe_one(const FlowEvent& e, std::size_t hash, A
   if (entry == nullptr) {
     if (admission == Admission::update_only) return;
     // The first record of a flagless pair is remembered, not kept.
-    if (admission == Admission::second_record && !admission_.test_and_set(hash)) return;
+    if (admission == Admission::second_record && !admission_.seen_before(e, hash)) return;
     std::tie(entry, inserted) = pairs_.find_or_insert(key, hash, rng_, [](const auto& x) {
       // Keep the pairs nearest to a report (longest contact), then the freshest.
       const TimeNs d = std::min<TimeNs>(x.value.duration() / kNsPerSecond, (TimeNs{1} << 20) - 1);
@@ -194,7 +197,8 @@ void LongConnectionDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
     f.flows += s.flows;
     f.packets += s.packets;
     f.bytes += s.bytes;
-    if (std::find(f.ports.begin(), f.ports.end(), k.port) == f.ports.end() && f.ports.size() < Evidence::kSamples) {
+    if (std::find(f.ports.begin(), f.ports.end(), k.port) == f.ports.end() &&
+        f.ports.size() < Evidence::kSamples) {
       f.ports.push_back(k.port);
     }
     if (f.sample_peers.size() < Evidence::kSamples) f.sample_peers.push_back(peer);
@@ -218,7 +222,8 @@ void LongConnectionDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
     std::sort(f.sample_times.begin(), f.sample_times.end());
     const double hours = r.best_duration / 3600.0;
     // 40 at the threshold, +30 by a day of contact (log scale), +30 for a perfectly steady rate.
-    const double length = std::clamp(std::log2(hours / min_hours) / std::log2(std::max(24.0 / min_hours, 2.0)), 0.0, 1.0);
+    const double length =
+        std::clamp(std::log2(hours / min_hours) / std::log2(std::max(24.0 / min_hours, 2.0)), 0.0, 1.0);
     const double steady = 1.0 - std::min(r.best_cv, 1.0);
     f.score = std::clamp(40.0 + 30.0 * length + 30.0 * steady, 0.0, 100.0);
     f.metrics = {{"duration_s", r.best_duration},
@@ -226,8 +231,9 @@ void LongConnectionDetector::emit(TimeNs, bool, std::vector<Finding>& out) {
                  {"bytes_per_s", r.best_rate},
                  {"rate_cv", r.best_cv},
                  {"pairs", static_cast<double>(r.pairs)}};
-    f.summary = fmt::format("{} held {} long low-volume connection(s); longest {:.1f} h at {:.1f} B/s (rate CV {:.2f})",
-                            endpoint.to_string(), r.pairs, hours, r.best_rate, r.best_cv);
+    f.summary = fmt::format(
+        "{} held {} long low-volume connection(s); longest {:.1f} h at {:.1f} B/s (rate CV {:.2f})",
+        endpoint.to_string(), r.pairs, hours, r.best_rate, r.best_cv);
     out.push_back(std::move(f));
   }
 }
@@ -245,10 +251,12 @@ void register_long_connection(DetectorRegistry& registry) {
       {{"min_duration", "1h", "joined contact time of a pair before it reports"},
        {"max_bytes_per_second", "1000", "mean throughput over that time must stay below this"},
        {"gap", "5s", "gap bridged between any two records of a pair"},
-       {"split_gap", "5m", "gap bridged between records of the same session (same client port), e.g. active-timeout splits"},
+       {"split_gap", "5m",
+        "gap bridged between records of the same session (same client port), e.g. active-timeout splits"},
        {"min_flows", "1", "records a pair needs before it reports"},
        {"admission_capacity", "0",
-        "first records of flagless pairs (UDP) remembered per filter generation before they get an entry (0: max_tracked)"},
+        "first records of flagless pairs (UDP) per generation of an own first-contact filter (0: the "
+        "engine's shared pair filter)"},
        {"seed", "1", "seed of eviction sampling"}}});
 }
 

@@ -24,18 +24,19 @@
 // record, its duration short of the truth by at most one record and gap.
 #include "mamori/detect/detector.hpp"
 #include "mamori/detect/sketch/bounded_table.hpp"
-#include "mamori/detect/sketch/first_contact_filter.hpp"
+#include "mamori/detect/sketch/pair_admission.hpp"
 #include "mamori/detect/sketch/random.hpp"
 
 namespace mamori::detect {
 
 struct LongConnectionOptions {
   TimeNs min_duration = 3600 * kNsPerSecond;
-  double max_bytes_per_second = 1000;  // mean over the whole duration
-  TimeNs gap = 5 * kNsPerSecond;        // bridged between any two records of the pair
+  double max_bytes_per_second = 1000;     // mean over the whole duration
+  TimeNs gap = 5 * kNsPerSecond;          // bridged between any two records of the pair
   TimeNs split_gap = 300 * kNsPerSecond;  // bridged between records with the same client port
   std::uint64_t min_flows = 1;
-  // First contacts of flagless pairs remembered per filter generation (0: max_tracked).
+  // First contacts of flagless pairs remembered per generation of an own
+  // filter (0: the engine's shared pair filter; four times max_tracked outside the engine).
   std::uint64_t admission_capacity = 0;
   std::uint64_t seed = 1;  // eviction sampling
 
@@ -50,7 +51,9 @@ class LongConnectionDetector final : public Detector {
   void observe(std::span<const FlowEvent> events) override;
   void emit(TimeNs now, bool final, std::vector<Finding>& out) override;
   std::size_t tracked() const noexcept override { return pairs_.size(); }
-  std::size_t memory_bytes() const noexcept override { return pairs_.memory_bytes() + admission_.memory_bytes(); }
+  std::size_t memory_bytes() const noexcept override {
+    return pairs_.memory_bytes() + admission_.memory_bytes();
+  }
   std::uint64_t evicted() const noexcept override { return pairs_.evictions(); }
 
   struct PairKey {
@@ -59,19 +62,14 @@ class LongConnectionDetector final : public Detector {
     std::uint8_t proto = 0;
     bool responder_foreign = true;  // which end the finding names
     friend bool operator==(const PairKey& a, const PairKey& b) noexcept {
-      return a.initiator == b.initiator && a.responder == b.responder && a.port == b.port && a.proto == b.proto;
-    }
-  };
-  struct PairKeyHash {
-    std::size_t operator()(const PairKey& k) const noexcept {
-      return IpAddressHash{}(k.responder) ^ (IpAddressHash{}(k.initiator) * 0x9e3779b97f4a7c15ULL) ^
-             (static_cast<std::size_t>(k.port) << 8 | k.proto) * 0xff51afd7ed558ccdULL;
+      return a.initiator == b.initiator && a.responder == b.responder && a.port == b.port &&
+             a.proto == b.proto;
     }
   };
   struct PairState {
-    TimeNs first = 0, last = 0;        // earliest start, latest end
+    TimeNs first = 0, last = 0;         // earliest start, latest end
     TimeNs run_start = 0, run_end = 0;  // the current joined span
-    TimeNs covered = 0;                // closed spans, summed
+    TimeNs covered = 0;                 // closed spans, summed
     std::uint64_t flows = 0, packets = 0, bytes = 0;
     double rate_mean = 0, rate_m2 = 0;  // Welford over per-record bytes/s
     std::uint64_t rated = 0;
@@ -85,7 +83,7 @@ class LongConnectionDetector final : public Detector {
   // How a record may touch the pair table (see the header comment).
   enum class Admission : std::uint8_t { none, update_only, second_record, open };
   static Admission admission_of(const FlowEvent& e) noexcept;
-  // `hash` is PairKeyHash of the event's key, computed once by observe().
+  // `hash` is the event's pair_hash (FlowEvent), the key's hash.
   void observe_one(const FlowEvent& e, std::size_t hash, Admission admission);
 
   LongConnectionOptions options_;
@@ -93,7 +91,7 @@ class LongConnectionDetector final : public Detector {
   // (most records) are turned away by an index slot, without reading an entry.
   sketch::BoundedTable<PairKey, PairState> pairs_;
   sketch::SplitMix64 rng_;
-  sketch::FirstContactFilter admission_;
+  sketch::PairAdmission admission_;
 };
 
 }  // namespace mamori::detect

@@ -18,12 +18,6 @@ namespace mamori::detect {
 
 namespace {
 
-std::uint64_t pair_hash(const BruteForceDetector::PairKey& k) noexcept {
-  return sketch::hash_combine(
-      sketch::hash_combine(sketch::hash_address(k.source), sketch::hash_address(k.target)),
-      (std::uint64_t{k.port} << 8) | k.proto);
-}
-
 struct Grade {
   double volume = 0, rate = 0, duty = 0, similarity = 0, shortness = 0, failure = 0;
   double duty_cycle = 0;
@@ -37,10 +31,8 @@ BruteForceDetector::BruteForceDetector(BruteForceOptions options, DetectorLimits
     : options_(options),
       table_(limits.max_tracked),
       rng_(options.seed),
-      admission_(options.admission
-                     ? (options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked)
-                     : 64,
-                 0.05, 1) {}
+      admission_(options.admission_capacity ? options.admission_capacity : 4 * limits.max_tracked,
+                 options.admission_capacity == 0) {}
 
 void BruteForceDetector::observe(std::span<const FlowEvent> events) {
   sketch::for_each_prefetched(
@@ -48,12 +40,12 @@ void BruteForceDetector::observe(std::span<const FlowEvent> events) {
       [this](const FlowEvent& e) -> std::uint64_t {
         const std::uint8_t proto = e.flow->proto;
         if (proto != flow::kProtoTcp && (options_.tcp_only || flow::is_icmp(proto))) return 0;
-        return pair_hash({e.initiator, e.responder, e.responder_port, proto});
+        return e.pair_hash;
       },
       [this](const FlowEvent& e, std::uint64_t h) {
         if (h == 0) return;
         table_.prefetch_slot(h);
-        if (options_.admission && e.initiator_is_src) admission_.prefetch(h);
+        if (options_.admission && e.initiator_is_src) admission_.prefetch(e, h);
       },
       [this](const FlowEvent&, std::uint64_t h) {
         if (h != 0) table_.prefetch_entry(h);
@@ -80,7 +72,7 @@ void BruteForceDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   bool inserted = false, admitted_now = false;
   if (entry == nullptr) {
     if (options_.admission) {
-      if (!admission_.test_and_set(h)) return;  // the first attempt is remembered, not kept
+      if (!admission_.seen_before(e, h)) return;  // the first attempt is remembered, not kept
       admitted_now = true;
     }
     std::tie(entry, inserted) = table_.find_or_insert(key, h, rng_, [](const Table::Entry& x) {
@@ -236,23 +228,25 @@ Result<std::unique_ptr<Detector>> make_brute_force_detector(const DetectorOption
 }
 
 void register_brute_force(DetectorRegistry& registry) {
-  registry.add(DetectorInfo{
-      "brute_force",
-      "brute force: many short, alike connections from one source to one service, on any port",
-      make_brute_force_detector,
-      true,
-      {{"min_attempts", "20", "connections before a (source, service) pair is scored"},
-       {"max_duration", "30s", "an attempt is short up to this long ..."},
-       {"max_bytes", "65536", "... and this many bytes from the source"},
-       {"full_rate", "20", "attempts in one minute for a full rate score"},
-       {"full_duty", "0.3", "attempts' total duration / active span for a full duty score"},
-       {"threshold", "60", "report pairs scoring at least this (0-100)"},
-       {"rereport_delta", "10", "report a pair again when its score rose this much"},
-       {"idle_timeout", "1h", "pairs quiet this long are dropped"},
-       {"tcp_only", "true", "only TCP services (authentication runs over TCP)"},
-       {"admission", "true", "pairs get state from their second connection"},
-       {"admission_capacity", "0", "first contacts per filter generation (0: four times max_tracked)"},
-       {"seed", "1", "seed of eviction sampling"}}});
+  registry.add(
+      DetectorInfo{"brute_force",
+                   "brute force: many short, alike connections from one source to one service, on any port",
+                   make_brute_force_detector,
+                   true,
+                   {{"min_attempts", "20", "connections before a (source, service) pair is scored"},
+                    {"max_duration", "30s", "an attempt is short up to this long ..."},
+                    {"max_bytes", "65536", "... and this many bytes from the source"},
+                    {"full_rate", "20", "attempts in one minute for a full rate score"},
+                    {"full_duty", "0.3", "attempts' total duration / active span for a full duty score"},
+                    {"threshold", "60", "report pairs scoring at least this (0-100)"},
+                    {"rereport_delta", "10", "report a pair again when its score rose this much"},
+                    {"idle_timeout", "1h", "pairs quiet this long are dropped"},
+                    {"tcp_only", "true", "only TCP services (authentication runs over TCP)"},
+                    {"admission", "true", "pairs get state from their second connection"},
+                    {"admission_capacity", "0",
+                     "first contacts per generation of an own filter (0: the engine's shared pair filter, "
+                     "four times max_tracked)"},
+                    {"seed", "1", "seed of eviction sampling"}}});
 }
 
 }  // namespace mamori::detect

@@ -9,18 +9,18 @@
 
 #include "mamori/detect/detector.hpp"
 #include "mamori/detect/sketch/bounded_table.hpp"
-#include "mamori/detect/sketch/first_contact_filter.hpp"
+#include "mamori/detect/sketch/pair_admission.hpp"
 #include "mamori/detect/sketch/random.hpp"
 #include "mamori/detect/sketch/reservoir.hpp"
 
 namespace mamori::detect {
 
 struct BruteForceOptions {
-  std::uint64_t min_attempts = 20;     // connections before a pair is scored
+  std::uint64_t min_attempts = 20;          // connections before a pair is scored
   TimeNs max_duration = 30 * kNsPerSecond;  // an attempt is short up to this long ...
   std::uint64_t max_bytes = 64 * 1024;      // ... and this many bytes from the source
-  double full_rate = 20;   // attempts in one minute for a full rate score
-  double full_duty = 0.3;  // attempts' total duration / active span for a full duty score
+  double full_rate = 20;                    // attempts in one minute for a full rate score
+  double full_duty = 0.3;                   // attempts' total duration / active span for a full duty score
   double threshold = 60;
   double rereport_delta = 10;
   TimeNs idle_timeout = 3600 * kNsPerSecond;
@@ -80,12 +80,13 @@ class BruteForceDetector final : public Detector {
   BruteForceOptions options_;
   Table table_;
   sketch::SplitMix64 rng_;
-  sketch::FirstContactFilter admission_;
+  sketch::PairAdmission admission_;
   TimeNs latest_ = 0;
   TimeNs next_sweep_ = 0;
   std::vector<Finding> pending_;
 };
 
-Result<std::unique_ptr<Detector>> make_brute_force_detector(const DetectorOptions& options, const DetectorLimits& limits);
+Result<std::unique_ptr<Detector>> make_brute_force_detector(const DetectorOptions& options,
+                                                            const DetectorLimits& limits);
 
 }  // namespace mamori::detect
