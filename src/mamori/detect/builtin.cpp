@@ -11,6 +11,7 @@ void register_builtin_detectors(DetectorRegistry& registry) {
   register_scanning(registry);
   register_brute_force(registry);
   register_ddos(registry);
+  register_rare_server(registry);
 }
 
 }  // namespace mamori::detect

@@ -5,8 +5,9 @@
 namespace mamori::detect {
 
 namespace {
-constexpr std::array<std::string_view, 8> kNames = {"indicator",   "beaconing",  "fan_in",          "scanning",
-                                                    "brute_force", "reflection", "ddos_controller", "long_connection"};
+constexpr std::array<std::string_view, 9> kNames = {"indicator",       "beaconing",       "fan_in",
+                                                    "scanning",        "brute_force",     "reflection",
+                                                    "ddos_controller", "long_connection", "rare_server"};
 }
 
 std::string_view finding_kind_name(FindingKind kind) noexcept { return kNames[static_cast<std::size_t>(kind)]; }

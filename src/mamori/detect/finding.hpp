@@ -1,6 +1,7 @@
 #pragma once
 // What a detector reports: a suspected piece of attacker infrastructure (a
-// C2 server, scanner, brute-forcer, reflector, controller, known indicator)
+// C2 server, scanner, brute-forcer, reflector, controller, known indicator,
+// new rare server)
 // with the evidence that made it suspicious. Domestic peers appear only as
 // they are in the data, i.e. pseudonymised after selection.
 #include <cstdint>
@@ -24,6 +25,7 @@ enum class FindingKind : std::uint8_t {
   reflection,       // a reflector/amplifier used in a DDoS
   ddos_controller,  // a controller commanding DDoS sources
   long_connection,  // long-lived, low-volume connection
+  rare_server,      // a new server few clients contact persistently (triage, not scored)
 };
 
 std::string_view finding_kind_name(FindingKind kind) noexcept;
@@ -33,7 +35,8 @@ struct Finding {
   FindingKind kind = FindingKind::indicator;
   std::string detector;  // registry name of the detector that reported it
   IpAddress endpoint;    // the suspected attacker infrastructure
-  std::string role;      // "c2_server", "scanner", "brute_forcer", "reflector", "controller", "indicator", ...
+  std::string role;      // "c2_server", "scanner", "brute_forcer", "reflector", "controller", "indicator",
+                         // "rare_server", ...
   std::vector<std::uint16_t> ports;  // the endpoint's service ports, or the ports it targeted
   std::uint8_t proto = 0;
   double score = 0;  // 0..100

@@ -1,6 +1,7 @@
 #pragma once
 // Which planted attack each finding kind is scored against. Kinds without a
-// planted counterpart (indicator, long_connection) are reported but not scored.
+// planted counterpart (indicator, long_connection, rare_server) are reported
+// but not scored.
 #include <optional>
 #include <span>
 #include <string_view>

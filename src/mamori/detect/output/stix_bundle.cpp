@@ -93,6 +93,10 @@ std::vector<std::string_view> infrastructure_types(FindingKind kind) {
       return {"botnet", "command-and-control"};
     case FindingKind::long_connection:
       return {"command-and-control"};
+    case FindingKind::rare_server:
+      // Unfamiliar and persistent says nothing of what the server is for;
+      // infrastructure-type-ov has no closer term.
+      return {"undefined"};
   }
   return {"undefined"};
 }

@@ -51,6 +51,20 @@ bool FirstContactFilter::test_and_set(std::uint64_t hash) noexcept {
   const std::uint64_t positions = mix64(hash ^ 0x6c696e65ULL);
   if (test(current_, line, positions)) return true;
   const bool seen_before = !previous_empty_ && test(previous_, line, positions);
+  set(line, positions);
+  return seen_before;
+}
+
+bool FirstContactFilter::refresh(std::uint64_t hash) noexcept {
+  const std::size_t line = hash & line_mask_;
+  const std::uint64_t positions = mix64(hash ^ 0x6c696e65ULL);
+  if (test(current_, line, positions)) return true;
+  if (previous_empty_ || !test(previous_, line, positions)) return false;
+  set(line, positions);
+  return true;
+}
+
+void FirstContactFilter::set(std::size_t line, std::uint64_t positions) noexcept {
   if (inserted_ >= capacity_) {
     std::swap(current_, previous_);
     std::memset(current_, 0, words_ * sizeof(std::uint64_t));
@@ -59,13 +73,11 @@ bool FirstContactFilter::test_and_set(std::uint64_t hash) noexcept {
     previous_empty_ = false;
   }
   std::uint64_t* block = current_ + line * kWordsPerLine;
-  std::uint64_t p = positions;
-  for (unsigned i = 0; i < probes_; ++i, p >>= 9) {
-    const unsigned bit = static_cast<unsigned>(p & 511);
+  for (unsigned i = 0; i < probes_; ++i, positions >>= 9) {
+    const unsigned bit = static_cast<unsigned>(positions & 511);
     block[bit >> 6] |= std::uint64_t{1} << (bit & 63);
   }
   ++inserted_;
-  return seen_before;
 }
 
 void FirstContactFilter::clear() noexcept {

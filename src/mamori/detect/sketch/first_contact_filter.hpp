@@ -32,6 +32,12 @@ class FirstContactFilter {
 
   // True when `hash` was (probably) inserted before; inserts it either way.
   bool test_and_set(std::uint64_t hash) noexcept;
+  // True when `hash` was (probably) inserted before, and then moves it into
+  // the current generation; an unseen hash is not inserted. A filter used as
+  // a memory of keys (rare_server's known servers) asks on every contact
+  // without admitting the unknown, and keeps the keys still in use from
+  // aging out with their generation.
+  bool refresh(std::uint64_t hash) noexcept;
   void clear() noexcept;
   // Requests the key's line in both generations (see BoundedTable::prefetch_slot).
   void prefetch(std::uint64_t hash) const noexcept {
@@ -47,6 +53,7 @@ class FirstContactFilter {
  private:
   static constexpr std::size_t kWordsPerLine = 8;  // 512 bits, one cache line
   bool test(const std::uint64_t* bits, std::size_t line, std::uint64_t positions) const noexcept;
+  void set(std::size_t line, std::uint64_t positions) noexcept;
   HugeArray<std::uint64_t> generations_[2];
   std::uint64_t* current_ = nullptr;
   std::uint64_t* previous_ = nullptr;

@@ -144,7 +144,7 @@ TEST(StixBundle, TlpLevels) {
 }
 
 TEST(StixBundle, EveryKindHasInfrastructureTypes) {
-  for (int k = 0; k <= static_cast<int>(FindingKind::long_connection); ++k) {
+  for (int k = 0; k <= static_cast<int>(FindingKind::rare_server); ++k) {
     EXPECT_FALSE(infrastructure_types(static_cast<FindingKind>(k)).empty()) << k;
   }
   EXPECT_EQ(infrastructure_types(FindingKind::reflection)[0], "amplification");

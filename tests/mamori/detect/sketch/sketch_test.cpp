@@ -201,6 +201,44 @@ TEST(FirstContactFilter, OneProbeAdmissionFilterKeepsItsRate) {
   for (std::uint64_t i = 0; i < 200000; ++i) ASSERT_TRUE(filter.test_and_set(mix64(i + 7)));
 }
 
+TEST(FirstContactFilter, RefreshAnswersWithoutAdmittingAndKeepsKeysInUse) {
+  FirstContactFilter filter(1000, 0.01);
+  EXPECT_FALSE(filter.refresh(mix64(1)));
+  EXPECT_FALSE(filter.refresh(mix64(1))) << "a refresh never inserts";
+  EXPECT_FALSE(filter.test_and_set(mix64(1)));
+  EXPECT_TRUE(filter.refresh(mix64(1)));
+  // Key 1 is refreshed in every generation; key 2 only inserted once: two rotations forget it.
+  EXPECT_FALSE(filter.test_and_set(mix64(2)));
+  for (std::uint64_t i = 100; i < 2200; ++i) {
+    filter.test_and_set(mix64(i));
+    if (i % 100 == 0) {
+      ASSERT_TRUE(filter.refresh(mix64(1))) << i;
+    }
+  }
+  EXPECT_EQ(filter.rotations(), 2u);
+  EXPECT_TRUE(filter.refresh(mix64(1)));
+  EXPECT_FALSE(filter.refresh(mix64(2)));
+}
+
+TEST(BoundedTable, EraseRemovesOneKeyAndKeepsTheOthersFindable) {
+  BoundedTable<std::uint64_t, std::uint64_t> table(1000);
+  SplitMix64 rng(7);
+  for (std::uint64_t k = 0; k < 500; ++k)
+    table.find_or_insert(k, mix64(k), rng, [](const auto&) { return 0; }).first->value = k;
+  for (std::uint64_t k = 0; k < 500; k += 3) EXPECT_TRUE(table.erase(k, mix64(k)));
+  EXPECT_FALSE(table.erase(0, mix64(0)));
+  EXPECT_FALSE(table.erase(5000, mix64(5000)));
+  EXPECT_EQ(table.size(), 500u - 167u);
+  EXPECT_EQ(table.evictions(), 0u);
+  for (std::uint64_t k = 0; k < 500; ++k) {
+    auto* e = table.find(k, mix64(k));
+    ASSERT_EQ(e != nullptr, k % 3 != 0) << k;
+    if (e) {
+      EXPECT_EQ(e->value, k);
+    }
+  }
+}
+
 TEST(HeavyHitters, KeepsTheDominantValues) {
   HeavyHitters<std::uint16_t, 4> hh;
   for (int i = 0; i < 1000; ++i) {
