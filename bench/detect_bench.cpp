@@ -169,6 +169,11 @@ void BM_EngineSustained(benchmark::State& state) {
     next_pass();
     feed();
   }
+  double warm_mb = 0;
+  for (const auto& d : (*engine)->stats().detectors) warm_mb += static_cast<double>(d.memory_bytes) / 1e6;
+  if (std::getenv("SUSTAINED_DEBUG")) {
+    for (const auto& d : (*engine)->stats().detectors) std::fprintf(stderr, "warm %s %zu\n", d.name.c_str(), d.tracked);
+  }
   std::uint64_t processed = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -184,6 +189,10 @@ void BM_EngineSustained(benchmark::State& state) {
   double mb = 0;
   for (const auto& d : stats.detectors) mb += static_cast<double>(d.memory_bytes) / 1e6;
   state.counters["state_MB"] = mb;
+  state.counters["state_MB_after_warmup"] = warm_mb;
+  if (std::getenv("SUSTAINED_DEBUG")) {
+    for (const auto& d : stats.detectors) std::fprintf(stderr, "end %s %zu\n", d.name.c_str(), d.tracked);
+  }
 }
 BENCHMARK(BM_EngineSustained)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(4);
 

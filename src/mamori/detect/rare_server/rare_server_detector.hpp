@@ -50,7 +50,7 @@ class RareServerDetector final : public Detector {
   static constexpr std::size_t kSamples = 4;
 
   struct ServerState {
-    // The counters every update touches first (see BoundedTable::kPrefetchBytes).
+    // The counters every update touches.
     TimeNs first_seen = 0;  // first connection
     TimeNs last_seen = 0;   // end of the latest record
     TimeNs last_connection = 0;

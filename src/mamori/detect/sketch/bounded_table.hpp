@@ -28,11 +28,6 @@ class BoundedTable {
     Value value{};
   };
   static constexpr std::size_t kEvictionSample = 8;
-  // What prefetch_entry requests of an entry: its key and the counters every
-  // update touches (declared first in each detector's value). Requesting a
-  // whole entry (up to a kilobyte of reservoirs, of which an update writes a
-  // line or none) filled the core's miss queue and cache with lines never read.
-  static constexpr std::size_t kPrefetchBytes = 128;
 
   explicit BoundedTable(std::size_t max_entries) : max_entries_(std::max<std::size_t>(1, max_entries)) {}
 
@@ -114,9 +109,11 @@ class BoundedTable {
     if (size_ == 0) return;
     const std::uint64_t slot = index_[static_cast<std::uint32_t>(hash) & mask_];
     if (slot != 0 && static_cast<std::uint32_t>(slot >> 32) == static_cast<std::uint32_t>(hash)) {
+      // The whole entry: an update touches its counters, sketches and samples
+      // alike. (Requesting only the first 128 or 256 bytes measured no
+      // different on the engine benchmarks, warm or new.)
       const char* p = reinterpret_cast<const char*>(&at(static_cast<std::uint32_t>(slot) - 1));
-      for (std::size_t line = 0; line < std::min<std::size_t>(sizeof(Entry), kPrefetchBytes); line += 64)
-        __builtin_prefetch(p + line);
+      for (std::size_t line = 0; line < sizeof(Entry); line += 64) __builtin_prefetch(p + line);
     }
   }
 
