@@ -80,11 +80,14 @@ const std::vector<flow::FlowRecord>& traffic() {
 std::string write_indicators() {
   std::mt19937_64 rng(5);
   std::string text;
-  for (int i = 0; i < 20'000; ++i) text += IpAddress::v4(static_cast<std::uint32_t>(rng())).to_string() + "\n";
-  for (int i = 0; i < 2'000; ++i) text += IpAddress::v4(static_cast<std::uint32_t>(rng()) & 0xffffff00u).to_string() + "/24\n";
+  for (int i = 0; i < 20'000; ++i)
+    text += IpAddress::v4(static_cast<std::uint32_t>(rng())).to_string() + "\n";
+  for (int i = 0; i < 2'000; ++i)
+    text += IpAddress::v4(static_cast<std::uint32_t>(rng()) & 0xffffff00u).to_string() + "/24\n";
   std::size_t k = 0;
   for (const auto& f : traffic()) {
-    if (f.locality == flow::Locality::domestic_to_foreign && ++k % 100 == 0) text += f.dst_addr.to_string() + "\n";
+    if (f.locality == flow::Locality::domestic_to_foreign && ++k % 100 == 0)
+      text += f.dst_addr.to_string() + "\n";
   }
   const std::string path = "/tmp/mamori_detect_bench_indicators.txt";
   std::FILE* out = std::fopen(path.c_str(), "w");
@@ -94,14 +97,27 @@ std::string write_indicators() {
   return path;
 }
 
-void BM_Engine(benchmark::State& state) {
-  const auto& flows = traffic();
+// Feeds flows in the batches a sensor hands over.
+void feed(DetectionEngine& engine, std::span<const flow::FlowRecord> flows) {
+  for (std::size_t i = 0; i < flows.size(); i += 8192)
+    engine.add(flows.subspan(i, std::min<std::size_t>(8192, flows.size() - i)));
+}
+
+// The configuration every engine benchmark runs: the builtin detectors with the benchmark's indicators.
+EngineConfig bench_config() {
   static const std::string indicators = write_indicators();
+  EngineConfig config;
+  config.settings["indicator"]["files"] = indicators;
+  return config;
+}
+
+// A new engine per iteration on the traffic, construction and teardown
+// (freeing detector state) untimed: flows/s from empty state to the final
+// emit. Returns the last engine's statistics.
+EngineStats time_new_engines(benchmark::State& state, const EngineConfig& config) {
+  const auto& flows = traffic();
   DetectorRegistry registry;
   register_builtin_detectors(registry);
-  EngineConfig config;
-  config.workers = static_cast<std::size_t>(state.range(0));
-  config.settings["indicator"]["files"] = indicators;
   auto allow = std::make_shared<const Allowlist>(Allowlist::builtin_default());
   std::uint64_t processed = 0;
   EngineStats last;
@@ -110,17 +126,22 @@ void BM_Engine(benchmark::State& state) {
     auto engine = make_engine(registry, config, nullptr, allow);
     if (!engine) std::abort();
     state.ResumeTiming();
-    for (std::size_t i = 0; i < flows.size(); i += 8192) {
-      (*engine)->add(std::span(flows).subspan(i, std::min<std::size_t>(8192, flows.size() - i)));
-    }
+    feed(**engine, flows);
     (*engine)->finish();
     processed += flows.size();
     state.PauseTiming();
     last = (*engine)->stats();
-    engine->reset();  // teardown (freeing detector state) is not throughput
+    engine->reset();
     state.ResumeTiming();
   }
   state.counters["flows/s"] = benchmark::Counter(static_cast<double>(processed), benchmark::Counter::kIsRate);
+  return last;
+}
+
+void BM_Engine(benchmark::State& state) {
+  EngineConfig config = bench_config();
+  config.workers = static_cast<std::size_t>(state.range(0));
+  const EngineStats last = time_new_engines(state, config);
   state.counters["findings"] = static_cast<double>(last.findings);
   for (const auto& d : last.detectors) {
     state.counters[d.name + "_tracked"] = static_cast<double>(d.tracked);
@@ -137,13 +158,10 @@ BENCHMARK(BM_Engine)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime
 // state from empty.
 void BM_EngineSustained(benchmark::State& state) {
   const auto& flows = traffic();
-  static const std::string indicators = write_indicators();
   DetectorRegistry registry;
   register_builtin_detectors(registry);
-  EngineConfig config;
-  config.settings["indicator"]["files"] = indicators;
   auto allow = std::make_shared<const Allowlist>(Allowlist::builtin_default());
-  auto engine = make_engine(registry, config, nullptr, allow);
+  auto engine = make_engine(registry, bench_config(), nullptr, allow);
   if (!engine) std::abort();
   TimeNs first = flows.front().start_ns, last = flows.front().end_ns;
   for (const auto& f : flows) {
@@ -160,14 +178,9 @@ void BM_EngineSustained(benchmark::State& state) {
     }
     ++pass;
   };
-  auto feed = [&] {
-    for (std::size_t i = 0; i < shifted.size(); i += 8192) {
-      (*engine)->add(std::span(shifted).subspan(i, std::min<std::size_t>(8192, shifted.size() - i)));
-    }
-  };
   for (int warm = 0; warm < 2; ++warm) {
     next_pass();
-    feed();
+    feed(**engine, shifted);
   }
   double warm_mb = 0;
   for (const auto& d : (*engine)->stats().detectors) warm_mb += static_cast<double>(d.memory_bytes) / 1e6;
@@ -176,7 +189,7 @@ void BM_EngineSustained(benchmark::State& state) {
     state.PauseTiming();
     next_pass();
     state.ResumeTiming();
-    feed();
+    feed(**engine, shifted);
     processed += flows.size();
   }
   (*engine)->finish();  // after the timed loop: not counted
@@ -193,33 +206,15 @@ BENCHMARK(BM_EngineSustained)->Unit(benchmark::kMillisecond)->UseRealTime()->Min
 
 // One detector alone through the engine (one worker): where the time of BM_Engine/1 goes.
 void BM_EngineOneDetector(benchmark::State& state) {
-  const auto& flows = traffic();
-  static const std::string indicators = write_indicators();
   DetectorRegistry registry;
   register_builtin_detectors(registry);
   // -1: no detector, the engine's own share (orienting, batching, emits).
-  const std::string name = state.range(0) < 0 ? "" : registry.all().at(static_cast<std::size_t>(state.range(0))).name;
+  const std::string name =
+      state.range(0) < 0 ? "" : registry.all().at(static_cast<std::size_t>(state.range(0))).name;
   state.SetLabel(name.empty() ? "(engine alone)" : name);
-  EngineConfig config;
+  EngineConfig config = bench_config();
   config.only = name.empty() ? std::vector<std::string>{} : std::vector<std::string>{name};
-  config.settings["indicator"]["files"] = indicators;
-  auto allow = std::make_shared<const Allowlist>(Allowlist::builtin_default());
-  std::uint64_t processed = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    auto engine = make_engine(registry, config, nullptr, allow);
-    if (!engine) std::abort();
-    state.ResumeTiming();
-    for (std::size_t i = 0; i < flows.size(); i += 8192) {
-      (*engine)->add(std::span(flows).subspan(i, std::min<std::size_t>(8192, flows.size() - i)));
-    }
-    (*engine)->finish();
-    processed += flows.size();
-    state.PauseTiming();
-    engine->reset();
-    state.ResumeTiming();
-  }
-  state.counters["flows/s"] = benchmark::Counter(static_cast<double>(processed), benchmark::Counter::kIsRate);
+  time_new_engines(state, config);
 }
 BENCHMARK(BM_EngineOneDetector)->DenseRange(-1, 6)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2);
 
@@ -254,13 +249,18 @@ void BM_MemoryPerTrackedServer(benchmark::State& state) {
     LongConnectionDetector longc(LongConnectionOptions{}, DetectorLimits{n});
     indicator.observe(events);
     longc.observe(events);
-    indicator_bytes = static_cast<double>(indicator.memory_bytes()) / static_cast<double>(indicator.tracked());
+    indicator_bytes =
+        static_cast<double>(indicator.memory_bytes()) / static_cast<double>(indicator.tracked());
     long_bytes = static_cast<double>(longc.memory_bytes()) / static_cast<double>(longc.tracked());
   }
   state.counters["indicator_B/server"] = indicator_bytes;
   state.counters["long_connection_B/pair"] = long_bytes;
 }
-BENCHMARK(BM_MemoryPerTrackedServer)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_MemoryPerTrackedServer)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 // 10 million distinct foreign servers, each matched by an indicator prefix and
 // each a new long-connection pair, through the engine with max_tracked = 1 M:

@@ -63,14 +63,6 @@ class BoundedTable {
     return &nodes_[i].value;
   }
 
-  // The same with the key's hash (Hash{}(key)) computed once by the caller.
-  Value* find_hashed(const Key& key, std::size_t hash) noexcept {
-    const std::uint32_t i = locate(key, hash);
-    if (i == kNil) return nullptr;
-    nodes_[i].referenced = true;
-    return &nodes_[i].value;
-  }
-
   // The value for `key`, inserted (value-initialised) when absent. At
   // capacity an entry not used since the hand last passed it is handed to
   // `on_evict(key, value)` and its slot reused.

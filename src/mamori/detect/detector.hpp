@@ -57,13 +57,16 @@ class Detector {
   virtual std::size_t memory_bytes() const noexcept = 0;  // state held now
   // Keys dropped to stay within DetectorLimits::max_tracked since the start.
   virtual std::uint64_t evicted() const noexcept { return 0; }
+  // Whether the detector reads FlowEvent::pair_seen: the engine keeps its
+  // shared first-contact filter of pairs only when one enabled detector does.
+  virtual bool uses_pair_seen() const noexcept { return false; }
   // One line about what the detector was built with, for the operator
   // (e.g. how many indicators loaded and how many were skipped); may be empty.
   virtual std::string status() const { return {}; }
 };
 
-using DetectorFactory =
-    std::function<Result<std::unique_ptr<Detector>>(const DetectorOptions& options, const DetectorLimits& limits)>;
+using DetectorFactory = std::function<Result<std::unique_ptr<Detector>>(const DetectorOptions& options,
+                                                                        const DetectorLimits& limits)>;
 
 // One documented option of a detector, for `mamori detect --list` and docs.
 struct DetectorParameter {

@@ -93,6 +93,7 @@ class BeaconingDetector final : public Detector {
   std::size_t memory_bytes() const noexcept override;
   std::uint64_t evictions() const noexcept { return table_.evictions(); }
   std::uint64_t evicted() const noexcept override { return evictions(); }
+  bool uses_pair_seen() const noexcept override { return options_.admission && admission_.uses_shared(); }
 
  private:
   // `h` is the pair key's hash, computed once per event by observe().

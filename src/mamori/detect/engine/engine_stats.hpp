@@ -29,8 +29,8 @@ struct EngineStats {
   std::vector<std::uint64_t> suppressed_by_entry;  // indexed like Allowlist::entries()
   std::uint64_t updates = 0;                       // re-reports folded into an earlier finding
   std::size_t findings = 0;
-  std::size_t pair_filter_bytes =
-      0;  // the engine's shared first-contact filter of pairs (summed over workers)
+  // The shared first-contact filter of pairs (FlowEvent::pair_seen), summed over workers.
+  std::size_t pair_filter_bytes = 0;
 
   // Adds another worker's figures (same detectors in the same order).
   void merge(const EngineStats& other);

@@ -50,7 +50,10 @@ Result<Shard> Shard::create(const DetectorRegistry& registry, const EngineConfig
   }
   shard.max_tracked_ = config.limits.max_tracked;
   // Sized as the detectors' own admission filters were: four times the keys a detector may hold.
-  shard.pairs_seen_ = std::make_unique<sketch::FirstContactFilter>(4 * config.limits.max_tracked, 0.05, 1);
+  const bool pairs_used = std::any_of(shard.detectors_.begin(), shard.detectors_.end(),
+                                      [](const auto& d) { return d->uses_pair_seen(); });
+  if (pairs_used)
+    shard.pairs_seen_ = std::make_unique<sketch::FirstContactFilter>(4 * config.limits.max_tracked, 0.05, 1);
   shard.allowlist_ = allowlist ? std::move(allowlist) : std::make_shared<const Allowlist>();
   shard.suppressed_by_entry_.assign(shard.allowlist_->entries().size(), 0);
   return shard;
@@ -58,14 +61,7 @@ Result<Shard> Shard::create(const DetectorRegistry& registry, const EngineConfig
 
 void Shard::observe(std::span<FlowEvent> events) {
   if (events.empty()) return;
-  // In stream order, so each record learns whether one of its pair came before it.
-  constexpr std::size_t kAhead = 32;
-  for (std::size_t i = 0; i < std::min(kAhead, events.size()); ++i)
-    pairs_seen_->prefetch(events[i].pair_hash);
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (i + kAhead < events.size()) pairs_seen_->prefetch(events[i + kAhead].pair_hash);
-    events[i].pair_seen = pairs_seen_->test_and_set(events[i].pair_hash) ? 1 : 0;
-  }
+  if (pairs_seen_) mark_pairs_seen(events);
   // Every detector walks the events and their records; in slices that stay
   // in the core's cache the next detector finds them there instead of
   // fetching the whole batch again. Detectors handle events one at a time in
@@ -81,6 +77,17 @@ void Shard::observe(std::span<FlowEvent> events) {
     // The bound is each detector's to keep; the engine checks it after every batch.
     if (tracked > max_tracked_) ++s.over_limit;
     s.peak_memory_bytes = std::max(s.peak_memory_bytes, detectors_[i]->memory_bytes());
+  }
+}
+
+void Shard::mark_pairs_seen(std::span<FlowEvent> events) {
+  // In stream order, so each record learns whether one of its pair came before it.
+  constexpr std::size_t kAhead = 32;
+  for (std::size_t i = 0; i < std::min(kAhead, events.size()); ++i)
+    pairs_seen_->prefetch(events[i].pair_hash);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i + kAhead < events.size()) pairs_seen_->prefetch(events[i + kAhead].pair_hash);
+    events[i].pair_seen = pairs_seen_->test_and_set(events[i].pair_hash) ? 1 : 0;
   }
 }
 

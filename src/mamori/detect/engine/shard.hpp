@@ -22,7 +22,7 @@ class Shard {
   static Result<Shard> create(const DetectorRegistry& registry, const EngineConfig& config,
                               std::shared_ptr<const Allowlist> allowlist);
 
-  // Sets each event's pair_seen, then feeds the detectors.
+  // Sets each event's pair_seen (when a detector reads it), then feeds the detectors.
   void observe(std::span<FlowEvent> events);
   void emit(TimeNs now, bool final);
 
@@ -37,7 +37,10 @@ class Shard {
   static constexpr std::size_t kSlice = 1024;
   Shard() = default;
   std::vector<std::unique_ptr<Detector>> detectors_;
-  // One first-contact filter of pairs for every detector (FlowEvent::pair_seen).
+  // Sets FlowEvent::pair_seen of each event from pairs_seen_.
+  void mark_pairs_seen(std::span<FlowEvent> events);
+  // One first-contact filter of pairs for every detector (FlowEvent::pair_seen);
+  // null when no enabled detector reads it.
   std::unique_ptr<sketch::FirstContactFilter> pairs_seen_;
   std::vector<DetectorStats> stats_;
   std::size_t max_tracked_ = 0;

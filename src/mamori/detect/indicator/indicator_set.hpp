@@ -6,8 +6,9 @@
 // register-blocked Bloom filter over the hosts (all of a key's bits in one
 // 64-bit word, ~16 bits per host: a 1M-address feed takes 2 MiB, 30,000
 // addresses 64 KiB) answers most of them from the core's cache, so the
-// host table, larger than the caches, is read only for the few that pass. Each entry keeps where it came from (indicator id, name, TLP,
-// file and line) for the evidence of a finding.
+// host table, larger than the caches, is read only for the few that pass.
+// Each entry keeps where it came from (indicator id, name, TLP, file and
+// line) for the evidence of a finding.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -110,7 +111,7 @@ class IndicatorSet {
   }
 
   std::vector<IndicatorEntry> entries_;
-  std::vector<HostSlot> host_slots_;       // power-of-two size
+  std::vector<HostSlot> host_slots_;        // power-of-two size
   std::vector<std::uint64_t> host_filter_;  // power-of-two size: a word per 8 host slots
   std::size_t hosts_ = 0;
   std::map<std::pair<IpAddress, unsigned>, std::uint32_t> prefix_index_;

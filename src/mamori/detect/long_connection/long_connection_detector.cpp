@@ -73,9 +73,9 @@ LongConnectionDetector::Admission LongConnectionDetector::admission_of(const Flo
 }
 
 void LongConnectionDetector::observe(std::span<const FlowEvent> events) {
-  // The pair table is far larger than the caches: each event's key is hashed
-  // once, its bucket requested 2d events ahead and its node d ahead, so the
-  // two dependent misses overlap with the work on earlier events.
+  // The pair table is far larger than the caches: each event's index slot is
+  // requested 2d events ahead and its entry d ahead, so the two dependent
+  // misses overlap with the work on earlier events.
   struct Hashed {
     std::size_t hash = 0;
     Admission admission = Admission::none;

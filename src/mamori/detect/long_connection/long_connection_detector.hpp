@@ -55,6 +55,7 @@ class LongConnectionDetector final : public Detector {
     return pairs_.memory_bytes() + admission_.memory_bytes();
   }
   std::uint64_t evicted() const noexcept override { return pairs_.evictions(); }
+  bool uses_pair_seen() const noexcept override { return admission_.uses_shared(); }
 
   struct PairKey {
     IpAddress initiator, responder;

@@ -65,19 +65,10 @@ class BoundedTable {
   // Removes `key` if held; returns whether it was. Not an eviction: the
   // caller decided the key needs no state (e.g. a server found popular).
   bool erase(const Key& key, std::uint64_t hash) {
-    if (size_ == 0) return false;
-    const auto tag = static_cast<std::uint32_t>(hash);
-    for (std::size_t b = tag & mask_;; b = (b + 1) & mask_) {
-      const std::uint64_t slot = index_[b];
-      if (slot == 0) return false;
-      if (static_cast<std::uint32_t>(slot >> 32) == tag) {
-        const std::size_t dense = static_cast<std::uint32_t>(slot) - 1;
-        if (at(dense).key == key) {
-          erase_at(dense);
-          return true;
-        }
-      }
-    }
+    Entry* e = find(key, hash);
+    if (e == nullptr) return false;
+    erase_at(static_cast<std::size_t>(e - &at(0)));
+    return true;
   }
 
   // Removes every entry for which pred(entry) holds; returns how many.

@@ -34,6 +34,7 @@ class PairAdmission {
     if (own_ && !(use_shared_ && e.pair_seen >= 0)) own_->prefetch(pair_hash);
   }
   std::size_t memory_bytes() const noexcept { return own_ ? own_->memory_bytes() : 0; }
+  bool uses_shared() const noexcept { return use_shared_; }
 
  private:
   std::size_t own_capacity_;

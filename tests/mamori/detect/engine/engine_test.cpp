@@ -51,6 +51,45 @@ struct Fixture {
   }
 };
 
+TEST(Engine, MarksEachRecordWhoseClientServerPortAndProtocolCameBefore) {
+  Fixture fx;
+  auto engine = fx.engine();
+  ASSERT_NE(engine, nullptr);
+  flow::FlowRecord reply = flow_at(kT0 + 4 * kNsPerSecond, 0x08080808u, 0x0a000001u);
+  std::swap(reply.src_port, reply.dst_port);  // the server's answer: the same pair, oriented back
+  reply.locality = flow::Locality::foreign_to_domestic;
+  const std::vector<flow::FlowRecord> flows = {
+      flow_at(kT0, 0x0a000001u, 0x08080808u),                         // first of its pair
+      flow_at(kT0 + kNsPerSecond, 0x0a000001u, 0x08080808u),          // the same pair again
+      flow_at(kT0 + 2 * kNsPerSecond, 0x0a000002u, 0x08080808u),      // another client
+      flow_at(kT0 + 3 * kNsPerSecond, 0x0a000001u, 0x08080808u, 80),  // another port
+      reply};
+  engine->add(flows);
+  engine->finish();
+  EXPECT_EQ(fx.log->pair_seen, (std::vector<std::int8_t>{0, 1, 0, 0, 1}));
+  // Outside the engine nobody has asked: detectors fall back to their own filters.
+  EXPECT_EQ(orient(flows[1], nullptr).pair_seen, -1);
+}
+
+TEST(Engine, KeepsThePairFilterOnlyForDetectorsThatReadIt) {
+  DetectorRegistry registry;
+  register_builtin_detectors(registry);
+  for (const auto& [only, used] : std::vector<std::pair<std::string, bool>>{{"indicator", false},
+                                                                            {"fan_in", false},
+                                                                            {"beaconing", true},
+                                                                            {"brute_force", true},
+                                                                            {"long_connection", true}}) {
+    EngineConfig config;
+    config.default_allowlist = false;
+    config.only = std::vector<std::string>{only};
+    auto engine = make_engine(registry, config, nullptr, nullptr);
+    ASSERT_TRUE(engine) << only;
+    (*engine)->add(std::vector<flow::FlowRecord>{flow_at(kT0, 0x0a000001u, 0x08080808u)});
+    (*engine)->finish();
+    EXPECT_EQ((*engine)->stats().pair_filter_bytes > 0, used) << only;
+  }
+}
+
 TEST(EngineConfig, SetParsesDetectorKeyValue) {
   EngineConfig c;
   ASSERT_TRUE(c.set("beaconing.min_connections=20"));

@@ -3,6 +3,7 @@
 // times it was asked to emit, and reports every responder it saw (cumulative),
 // within max_tracked via BoundedTable.
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "mamori/detect/bounded_table.hpp"
@@ -14,6 +15,8 @@ namespace mamori::detect::testing {
 struct ProbeLog {
   std::vector<std::pair<TimeNs, bool>> emits;  // (now, final)
   std::uint64_t observed = 0;
+  std::mutex mutex;                    // the workers of a ShardedEngine share one log
+  std::vector<std::int8_t> pair_seen;  // FlowEvent::pair_seen of every event, in order
 };
 
 class ProbeDetector final : public Detector {
@@ -22,15 +25,22 @@ class ProbeDetector final : public Detector {
       : log_(std::move(log)), table_(limits.max_tracked), score_(score) {}
   std::string_view name() const noexcept override { return "probe"; }
   void observe(std::span<const FlowEvent> events) override {
+    {
+      std::lock_guard lock(log_->mutex);
+      for (const auto& e : events) log_->pair_seen.push_back(e.pair_seen);
+      log_->observed += events.size();
+    }
     for (const auto& e : events) {
       bool inserted = false;
-      table_.find_or_insert(e.responder, inserted, [](const IpAddress&, Evidence&) {}).add(*e.flow, e.initiator,
-                                                                                            e.responder_port);
+      table_.find_or_insert(e.responder, inserted, [](const IpAddress&, Evidence&) {})
+          .add(*e.flow, e.initiator, e.responder_port);
     }
-    log_->observed += events.size();
   }
   void emit(TimeNs now, bool final, std::vector<Finding>& out) override {
-    log_->emits.emplace_back(now, final);
+    {
+      std::lock_guard lock(log_->mutex);
+      log_->emits.emplace_back(now, final);
+    }
     table_.for_each([&](const IpAddress& a, const Evidence& ev) {
       Finding f;
       f.kind = FindingKind::beaconing;
@@ -46,6 +56,7 @@ class ProbeDetector final : public Detector {
   std::size_t tracked() const noexcept override { return table_.size(); }
   std::size_t memory_bytes() const noexcept override { return table_.memory_bytes(); }
   std::uint64_t evicted() const noexcept override { return table_.evictions(); }
+  bool uses_pair_seen() const noexcept override { return true; }  // it logs them
 
  private:
   std::shared_ptr<ProbeLog> log_;
@@ -57,7 +68,8 @@ class ProbeDetector final : public Detector {
 // every instance the registry builds).
 inline void register_probe(DetectorRegistry& registry, std::shared_ptr<ProbeLog> log) {
   registry.add(DetectorInfo{
-      "probe", "test probe",
+      "probe",
+      "test probe",
       [log](const DetectorOptions& o, const DetectorLimits& limits) -> Result<std::unique_ptr<Detector>> {
         auto score = o.number("score", 50);
         if (!score) return tl::unexpected(score.error());
