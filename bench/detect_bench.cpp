@@ -7,6 +7,7 @@
 //   BM_Engine/workers            flows/s through a new engine (orient, observe, periodic emits, final)
 //   BM_EngineSustained           flows/s through a running engine whose state is warm (one worker)
 //   BM_EngineOneDetector/i       each detector alone (-1: the engine with none)
+//   BM_EngineSustainedOneDetector/i  each detector alone, warm
 //   BM_MemoryPerTrackedServer    bytes of detector state per tracked key
 //   BM_TenMillionServers         10 M distinct servers against max_tracked: memory stays bounded
 #include <benchmark/benchmark.h>
@@ -156,12 +157,12 @@ BENCHMARK(BM_Engine)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime
 // timing, so tables have reached their working size and their memory has
 // been touched: the sustained rate, where BM_Engine includes building the
 // state from empty.
-void BM_EngineSustained(benchmark::State& state) {
+EngineStats time_sustained(benchmark::State& state, const EngineConfig& config) {
   const auto& flows = traffic();
   DetectorRegistry registry;
   register_builtin_detectors(registry);
   auto allow = std::make_shared<const Allowlist>(Allowlist::builtin_default());
-  auto engine = make_engine(registry, bench_config(), nullptr, allow);
+  auto engine = make_engine(registry, config, nullptr, allow);
   if (!engine) std::abort();
   TimeNs first = flows.front().start_ns, last = flows.front().end_ns;
   for (const auto& f : flows) {
@@ -195,28 +196,52 @@ void BM_EngineSustained(benchmark::State& state) {
   (*engine)->finish();  // after the timed loop: not counted
   const EngineStats stats = (*engine)->stats();
   state.counters["flows/s"] = benchmark::Counter(static_cast<double>(processed), benchmark::Counter::kIsRate);
-  state.counters["findings"] = static_cast<double>(stats.findings);
   double mb = 0;
   for (const auto& d : stats.detectors) mb += static_cast<double>(d.memory_bytes) / 1e6;
   state.counters["state_MB"] = mb;
   state.counters["state_MB_after_warmup"] = warm_mb;
-  for (const auto& d : stats.detectors) state.counters[d.name + "_tracked"] = static_cast<double>(d.tracked);
+  return stats;
+}
+
+void BM_EngineSustained(benchmark::State& state) {
+  const EngineStats stats = time_sustained(state, bench_config());
+  state.counters["findings"] = static_cast<double>(stats.findings);
+  // Each detector's share of the time (warm-up and timed passes alike), in ns per flow.
+  const double flows = static_cast<double>(stats.flows);
+  state.counters["pair_filter_ns"] = static_cast<double>(stats.pair_filter_ns) / flows;
+  for (const auto& d : stats.detectors) {
+    state.counters[d.name + "_tracked"] = static_cast<double>(d.tracked);
+    state.counters[d.name + "_ns"] = static_cast<double>(d.observe_ns) / flows;
+  }
 }
 BENCHMARK(BM_EngineSustained)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(4);
 
 // One detector alone through the engine (one worker): where the time of BM_Engine/1 goes.
-void BM_EngineOneDetector(benchmark::State& state) {
+// -1: no detector, the engine's own share (orienting, batching, emits).
+EngineConfig one_detector_config(benchmark::State& state) {
   DetectorRegistry registry;
   register_builtin_detectors(registry);
-  // -1: no detector, the engine's own share (orienting, batching, emits).
   const std::string name =
       state.range(0) < 0 ? "" : registry.all().at(static_cast<std::size_t>(state.range(0))).name;
   state.SetLabel(name.empty() ? "(engine alone)" : name);
   EngineConfig config = bench_config();
   config.only = name.empty() ? std::vector<std::string>{} : std::vector<std::string>{name};
-  time_new_engines(state, config);
+  return config;
+}
+
+void BM_EngineOneDetector(benchmark::State& state) {
+  time_new_engines(state, one_detector_config(state));
 }
 BENCHMARK(BM_EngineOneDetector)->DenseRange(-1, 6)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2);
+
+void BM_EngineSustainedOneDetector(benchmark::State& state) {
+  time_sustained(state, one_detector_config(state));
+}
+BENCHMARK(BM_EngineSustainedOneDetector)
+    ->DenseRange(-1, 6)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3);
 
 flow::FlowRecord to_server(std::uint32_t server, TimeNs t) {
   flow::FlowRecord f;

@@ -99,14 +99,16 @@ void print_stats(const EngineStats& s, const Allowlist& allow, const std::vector
   }
   std::fprintf(stderr, "\n");
   std::fprintf(stderr,
-               "mamori: detect: %-16s memory %zu B (first contacts of pairs, shared by the detectors)\n",
-               "pair filter", s.pair_filter_bytes);
+               "mamori: detect: %-16s memory %zu B (first contacts of pairs, shared by the detectors), "
+               "%.3f s\n",
+               "pair filter", s.pair_filter_bytes, static_cast<double>(s.pair_filter_ns) / 1e9);
   for (const auto& d : s.detectors) {
     std::fprintf(stderr,
                  "mamori: detect: %-16s tracked %zu (peak %zu), memory %zu B (peak %zu B), evicted %llu, "
-                 "reports %llu\n",
+                 "reports %llu, %.3f s\n",
                  d.name.c_str(), d.tracked, d.peak_tracked, d.memory_bytes, d.peak_memory_bytes,
-                 static_cast<unsigned long long>(d.evicted), static_cast<unsigned long long>(d.reports));
+                 static_cast<unsigned long long>(d.evicted), static_cast<unsigned long long>(d.reports),
+                 static_cast<double>(d.observe_ns) / 1e9);
     if (!d.status.empty())
       std::fprintf(stderr, "mamori: detect: %-16s %s\n", d.name.c_str(), d.status.c_str());
     if (d.over_limit != 0) {

@@ -18,6 +18,7 @@ struct DetectorStats {
   std::uint64_t reports = 0;     // findings emitted, before de-duplication and the allow-list
   std::string status = {};       // Detector::status() of the first worker's instance
   std::uint64_t over_limit = 0;  // batches after which the detector held more than max_tracked keys (a bug)
+  std::uint64_t observe_ns = 0;  // time spent observing flows (summed over workers)
 };
 
 struct EngineStats {
@@ -31,6 +32,7 @@ struct EngineStats {
   std::size_t findings = 0;
   // The shared first-contact filter of pairs (FlowEvent::pair_seen), summed over workers.
   std::size_t pair_filter_bytes = 0;
+  std::uint64_t pair_filter_ns = 0;  // time spent answering it
 
   // Adds another worker's figures (same detectors in the same order).
   void merge(const EngineStats& other);

@@ -43,6 +43,7 @@ class Shard {
   // null when no enabled detector reads it.
   std::unique_ptr<sketch::FirstContactFilter> pairs_seen_;
   std::vector<DetectorStats> stats_;
+  std::uint64_t pair_filter_ns_ = 0;
   std::size_t max_tracked_ = 0;
   std::shared_ptr<const Allowlist> allowlist_;
   std::vector<std::uint64_t> suppressed_by_entry_;

@@ -4,7 +4,7 @@ namespace mamori::detect {
 
 IndicatorSet::HostSlot& IndicatorSet::host_slot(const IpAddress& a) noexcept {
   const std::size_t mask = host_slots_.size() - 1;
-  std::size_t i = IpAddressHash{}(a) & mask;
+  std::size_t i = IpAddressHash{}(a)&mask;
   while (host_slots_[i].entry != kEmpty && host_slots_[i].address != a) i = (i + 1) & mask;
   return host_slots_[i];
 }
@@ -35,8 +35,8 @@ Status IndicatorSet::add(const Prefix& prefix, IndicatorSource source) {
     ++hosts_;
     ++stats_.addresses;
   } else {
-    auto [it, inserted] =
-        prefix_index_.try_emplace({prefix.network(), prefix.bits128()}, static_cast<std::uint32_t>(entries_.size()));
+    auto [it, inserted] = prefix_index_.try_emplace({prefix.network(), prefix.bits128()},
+                                                    static_cast<std::uint32_t>(entries_.size()));
     if (!inserted) {
       ++stats_.duplicates;
       return {};
@@ -48,18 +48,29 @@ Status IndicatorSet::add(const Prefix& prefix, IndicatorSource source) {
     }
     prefix_entries_.push_back(static_cast<std::uint32_t>(entries_.size()));
     table_.insert(prefix, static_cast<select::PrefixTable::Value>(prefix_entries_.size()));
+    list_v4_blocks(prefix);
     ++stats_.prefixes;
   }
   entries_.push_back(IndicatorEntry{prefix, std::move(source)});
   return {};
 }
 
+void IndicatorSet::list_v4_blocks(const Prefix& prefix) noexcept {
+  // IPv4 addresses match IPv4 prefixes only, as in the prefix table.
+  if (!prefix.is_v4()) return;
+  const std::uint32_t first = prefix.network().v4_value() >> 16;
+  const std::uint32_t count = prefix.length() >= 16 ? 1 : 1u << (16 - prefix.length());
+  for (std::uint32_t b = first; b < first + count; ++b) v4_blocks_[b >> 6] |= std::uint64_t{1} << (b & 63);
+}
+
 std::size_t IndicatorSet::memory_bytes() const noexcept {
   std::size_t n = table_.memory_bytes() + entries_.capacity() * sizeof(IndicatorEntry) +
-                  host_slots_.capacity() * sizeof(HostSlot) + host_filter_.capacity() * sizeof(std::uint64_t) +
-                  prefix_entries_.capacity() * sizeof(std::uint32_t) +
-                  prefix_index_.size() * 64;
-  for (const auto& e : entries_) n += e.source.id.capacity() + e.source.name.capacity() + e.source.origin.capacity();
+                  host_slots_.capacity() * sizeof(HostSlot) +
+                  host_filter_.capacity() * sizeof(std::uint64_t) +
+                  v4_blocks_.capacity() * sizeof(std::uint64_t) +
+                  prefix_entries_.capacity() * sizeof(std::uint32_t) + prefix_index_.size() * 64;
+  for (const auto& e : entries_)
+    n += e.source.id.capacity() + e.source.name.capacity() + e.source.origin.capacity();
   return n;
 }
 

@@ -8,7 +8,8 @@
 // addresses 64 KiB) answers most of them from the core's cache, so the
 // host table, larger than the caches, is read only for the few that pass.
 // Each entry keeps where it came from (indicator id, name, TLP, file and
-// line) for the evidence of a finding.
+// line) for the evidence of a finding. IPv4 addresses in a /16 that no
+// prefix touches skip the prefix table (a bitmap of the /16s).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -67,6 +68,7 @@ class IndicatorSet {
       }
     }
     if (prefix_entries_.empty()) return nullptr;
+    if (a.is_v4() && !v4_block_listed(a.v4_value() >> 16)) return nullptr;
     const auto v = table_.lookup(a);
     return v == 0 ? nullptr : &entries_[prefix_entries_[v - 1]];
   }
@@ -75,7 +77,6 @@ class IndicatorSet {
   // of the prefix table), to overlap the misses of a batch of lookups.
   void prefetch(const IpAddress& a) const noexcept {
     if (!host_filter_.empty()) __builtin_prefetch(&host_filter_[filter_word(IpAddressHash{}(a))]);
-    if (!prefix_entries_.empty()) table_.prefetch(a);
   }
 
   std::size_t size() const noexcept { return entries_.size(); }
@@ -105,6 +106,13 @@ class IndicatorSet {
     const std::uint64_t bits = filter_bits(h);
     return (host_filter_[filter_word(h)] & bits) == bits;
   }
+  // Whether any prefix reaches into the IPv4 /16 `block`. Most addresses
+  // fall in a /16 no prefix of the feed touches: this 8 KiB bitmap, held in
+  // the core's first-level cache, answers them without the prefix table.
+  bool v4_block_listed(std::uint32_t block) const noexcept {
+    return ((v4_blocks_[block >> 6] >> (block & 63)) & 1) != 0;
+  }
+  void list_v4_blocks(const Prefix& prefix) noexcept;
   void add_to_filter(const IpAddress& a) noexcept {
     const std::size_t h = IpAddressHash{}(a);
     host_filter_[filter_word(h)] |= filter_bits(h);
@@ -117,6 +125,7 @@ class IndicatorSet {
   std::map<std::pair<IpAddress, unsigned>, std::uint32_t> prefix_index_;
   std::vector<std::uint32_t> prefix_entries_;  // PrefixTable value - 1 -> entry
   select::PrefixTable table_;
+  std::vector<std::uint64_t> v4_blocks_ = std::vector<std::uint64_t>(65536 / 64, 0);
   IndicatorLoadStats stats_;
 };
 

@@ -86,8 +86,31 @@ TEST(Engine, KeepsThePairFilterOnlyForDetectorsThatReadIt) {
     ASSERT_TRUE(engine) << only;
     (*engine)->add(std::vector<flow::FlowRecord>{flow_at(kT0, 0x0a000001u, 0x08080808u)});
     (*engine)->finish();
-    EXPECT_EQ((*engine)->stats().pair_filter_bytes > 0, used) << only;
+    const EngineStats stats = (*engine)->stats();
+    EXPECT_EQ(stats.pair_filter_bytes > 0, used) << only;
+    EXPECT_EQ(stats.pair_filter_ns > 0, used) << only;
+    ASSERT_EQ(stats.detectors.size(), 1u);
+    EXPECT_GT(stats.detectors[0].observe_ns, 0u) << only << ": its time is measured";
   }
+}
+
+TEST(ShardedEngine, SumsEachDetectorsTimeOverWorkers) {
+  DetectorRegistry registry;
+  register_builtin_detectors(registry);
+  EngineConfig config;
+  config.default_allowlist = false;
+  config.workers = 2;
+  auto engine = make_engine(registry, config, nullptr, nullptr);
+  ASSERT_TRUE(engine);
+  std::vector<flow::FlowRecord> flows;
+  for (std::uint32_t i = 0; i < 64; ++i)
+    flows.push_back(flow_at(kT0 + i * kNsPerSecond, 0x0a000001u, 0x08080800u + i));
+  (*engine)->add(flows);
+  (*engine)->finish();
+  const EngineStats stats = (*engine)->stats();
+  EXPECT_EQ(stats.workers, 2u);
+  for (const auto& d : stats.detectors) EXPECT_GT(d.observe_ns, 0u) << d.name;
+  EXPECT_GT(stats.pair_filter_ns, 0u);
 }
 
 TEST(EngineConfig, SetParsesDetectorKeyValue) {

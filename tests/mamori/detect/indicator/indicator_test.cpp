@@ -7,7 +7,9 @@
 namespace mamori::detect {
 namespace {
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+IpAddress ip(const char* text) {
+  return *IpAddress::parse(text);
+}
 
 TEST(StixPattern, EqualityIssubsetInAndOr) {
   auto p = parse_address_pattern("[ipv4-addr:value = '198.51.100.7']");
@@ -20,11 +22,13 @@ TEST(StixPattern, EqualityIssubsetInAndOr) {
   EXPECT_EQ(p.prefixes[0].to_string(), "203.0.113.0/24");
 
   p = parse_address_pattern(
-      "[ipv4-addr:value = '198.51.100.7' OR ipv6-addr:value = '2001:db8::1' OR ipv4-addr:value ISSUBSET '192.0.2.0/25']");
+      "[ipv4-addr:value = '198.51.100.7' OR ipv6-addr:value = '2001:db8::1' OR ipv4-addr:value ISSUBSET "
+      "'192.0.2.0/25']");
   ASSERT_EQ(p.verdict, PatternVerdict::addresses);
   EXPECT_EQ(p.prefixes.size(), 3u);
 
-  p = parse_address_pattern("[ipv4-addr:value = '198.51.100.7'] OR [ipv6-addr:value ISSUBSET '2001:db8::/32']");
+  p = parse_address_pattern(
+      "[ipv4-addr:value = '198.51.100.7'] OR [ipv6-addr:value ISSUBSET '2001:db8::/32']");
   ASSERT_EQ(p.verdict, PatternVerdict::addresses);
   EXPECT_EQ(p.prefixes.size(), 2u);
 
@@ -68,9 +72,10 @@ TEST(StixPattern, PatternsAnAddressAloneDoesNotSatisfy) {
 }
 
 TEST(StixPattern, MalformedPatterns) {
-  for (const char* pattern : {"", "ipv4-addr:value = '1.2.3.4'", "[ipv4-addr:value = '1.2.3.4'", "[ipv4-addr:value = ]",
-                              "[ipv4-addr:value = '1.2.3.4'] OR", "[ipv4-addr:value = 'not-an-ip']",
-                              "[ipv4-addr:value = '1.2.3.4] ", "[= '1.2.3.4']", "[ipv4-addr:value IN ('1.2.3.4']"}) {
+  for (const char* pattern :
+       {"", "ipv4-addr:value = '1.2.3.4'", "[ipv4-addr:value = '1.2.3.4'", "[ipv4-addr:value = ]",
+        "[ipv4-addr:value = '1.2.3.4'] OR", "[ipv4-addr:value = 'not-an-ip']",
+        "[ipv4-addr:value = '1.2.3.4] ", "[= '1.2.3.4']", "[ipv4-addr:value IN ('1.2.3.4']"}) {
     EXPECT_EQ(parse_address_pattern(pattern).verdict, PatternVerdict::unparsable) << pattern;
   }
 }
@@ -143,10 +148,12 @@ TEST(IndicatorLoader, StixBundleWithScosAndPatterns) {
 
 TEST(IndicatorLoader, StixSyntaxErrorsGiveLineAndColumn) {
   IndicatorSet set;
-  auto s = load_stix_indicators("{\n  \"type\": \"bundle\",\n  \"objects\": [ {\"type\": \"ipv4-addr\",, } ]\n}", "bad.json", set);
+  auto s = load_stix_indicators(
+      "{\n  \"type\": \"bundle\",\n  \"objects\": [ {\"type\": \"ipv4-addr\",, } ]\n}", "bad.json", set);
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message.find("bad.json:3:"), std::string::npos) << s.error().message;
-  s = load_stix_indicators(R"({"type":"bundle","objects":[{"type":"ipv4-addr","value":"999.1.1.1"}]})", "v.json", set);
+  s = load_stix_indicators(R"({"type":"bundle","objects":[{"type":"ipv4-addr","value":"999.1.1.1"}]})",
+                           "v.json", set);
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message.find("999.1.1.1"), std::string::npos);
   s = load_stix_indicators(R"({"type":"ipv6-addr","value":"198.51.100.1"})", "v.json", set);
@@ -194,7 +201,8 @@ TEST(IndicatorLoader, CsvErrorsNameTheLine) {
 
 TEST(IndicatorLoader, PlainListsWithComments) {
   IndicatorSet set;
-  auto s = load_list_indicators("# feed\n198.51.100.7   # C2\n\n  203.0.113.0/24\n2001:db8::/32\r\n", "list.txt", set);
+  auto s = load_list_indicators("# feed\n198.51.100.7   # C2\n\n  203.0.113.0/24\n2001:db8::/32\r\n",
+                                "list.txt", set);
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(set.size(), 3u);
   EXPECT_EQ(set.lookup(ip("198.51.100.7"))->source.origin, "list.txt:2");
@@ -227,6 +235,29 @@ TEST(IndicatorSet, LongestPrefixWinsWhateverTheOrder) {
   EXPECT_EQ(set.lookup(ip("2001:db8::1")), nullptr);
 }
 
+// IPv4 lookups skip the prefix table in /16s no prefix reaches into: a
+// prefix of any length, in either family, must still be found.
+TEST(IndicatorSet, PrefixesOfEveryLengthAndFamilyReachIpv4) {
+  IndicatorSet set;
+  ASSERT_TRUE(set.add(*Prefix::parse("172.16.0.0/12"), {"", "twelve", "", "t:1"}));
+  ASSERT_TRUE(set.add(*Prefix::parse("192.0.2.128/25"), {"", "twenty-five", "", "t:2"}));
+  ASSERT_TRUE(set.add(*Prefix::parse("2001:db8::/32"), {"", "v6", "", "t:3"}));
+  EXPECT_EQ(set.lookup(ip("172.16.0.1"))->source.name, "twelve");
+  EXPECT_EQ(set.lookup(ip("172.31.255.254"))->source.name, "twelve") << "the last /16 of the /12";
+  EXPECT_EQ(set.lookup(ip("172.32.0.1")), nullptr);
+  EXPECT_EQ(set.lookup(ip("172.15.255.255")), nullptr);
+  EXPECT_EQ(set.lookup(ip("192.0.2.200"))->source.name, "twenty-five");
+  EXPECT_EQ(set.lookup(ip("192.0.2.1")), nullptr) << "same /16, outside the prefix";
+  EXPECT_EQ(set.lookup(ip("2001:db8::7"))->source.name, "v6");
+  EXPECT_EQ(set.lookup(ip("8.8.8.8")), nullptr) << "an IPv6 prefix outside ::ffff:0:0/96 holds no IPv4";
+
+  // IPv4 addresses match IPv4 prefixes, not an IPv6 prefix that happens to
+  // span ::ffff:0:0/96.
+  ASSERT_TRUE(set.add(*Prefix::parse("::/1"), {"", "half of IPv6", "", "t:4"}));
+  EXPECT_EQ(set.lookup(ip("::1"))->source.name, "half of IPv6");
+  EXPECT_EQ(set.lookup(ip("8.8.8.8")), nullptr);
+}
+
 flow::FlowRecord flow(const char* src, const char* dst, std::uint16_t sport, std::uint16_t dport, TimeNs t) {
   flow::FlowRecord f;
   f.src_addr = ip(src);
@@ -246,10 +277,11 @@ TEST(IndicatorDetector, EitherEndpointMatchesWithEvidence) {
   ASSERT_TRUE(load_stix_indicators(kBundle, "feed.json", *set));
   IndicatorDetector d(set, DetectorLimits{});
   std::vector<flow::FlowRecord> flows = {
-      flow("10.0.0.1", "198.51.100.7", 50000, 443, 1000 * kNsPerSecond),   // a client reaches the C2 server
-      flow("198.51.100.7", "10.0.0.2", 443, 50001, 1001 * kNsPerSecond),   // its answer to another client
-      flow("203.0.113.50", "10.0.0.3", 40000, 22, 1002 * kNsPerSecond),    // the range scans a domestic SSH server
-      flow("10.0.0.4", "8.8.8.8", 50002, 53, 1003 * kNsPerSecond),         // no match
+      flow("10.0.0.1", "198.51.100.7", 50000, 443, 1000 * kNsPerSecond),  // a client reaches the C2 server
+      flow("198.51.100.7", "10.0.0.2", 443, 50001, 1001 * kNsPerSecond),  // its answer to another client
+      flow("203.0.113.50", "10.0.0.3", 40000, 22,
+           1002 * kNsPerSecond),                                    // the range scans a domestic SSH server
+      flow("10.0.0.4", "8.8.8.8", 50002, 53, 1003 * kNsPerSecond),  // no match
   };
   std::vector<FlowEvent> events;
   for (const auto& f : flows) events.push_back(orient(f, nullptr));
@@ -267,7 +299,8 @@ TEST(IndicatorDetector, EitherEndpointMatchesWithEvidence) {
   EXPECT_DOUBLE_EQ(c2->score, 90.0);
   EXPECT_NE(c2->summary.find("C2 server"), std::string::npos);
   bool has_id = false;
-  for (const auto& [k, v] : c2->attributes) has_id = has_id || (k == "indicator_id" && v == "indicator--aaaaaaaa-0000-4000-8000-000000000001");
+  for (const auto& [k, v] : c2->attributes)
+    has_id = has_id || (k == "indicator_id" && v == "indicator--aaaaaaaa-0000-4000-8000-000000000001");
   EXPECT_TRUE(has_id);
   EXPECT_EQ(range->endpoint, ip("203.0.113.50"));
   EXPECT_LT(range->score, 90.0) << "a /24 is weaker evidence than a host";
