@@ -109,7 +109,12 @@ class StandardScenario(unittest.TestCase):
                       "(mamori detect FILE... [--home CC] [-o OUT] [--format jsonl]) must be merged "
                       "before the evaluation can score it")
         findings = os.path.join(self.tmp.name, "findings.jsonl")
-        mamori("detect", self.flows, "--home", "JP", "-o", findings, "--format", "jsonl", timeout=540)
+        proc = mamori("detect", self.flows, "--home", "JP", "-o", findings, "--format", "jsonl", "--progress",
+                      timeout=540)
+        # Millions of flows take seconds: --progress reports at least once (a line each, stderr is no
+        # terminal), and the statistics give each detector's time.
+        self.assertRegex(proc.stderr, r"(?m)^\d+ flows, flow clock \d{4}-\d\d-\d\dT[^,]+, \d+ flows/s$")
+        self.assertRegex(proc.stderr, r"(?m)^mamori: detect: beaconing .*, reports \d+, \d+\.\d{3} s$")
         report = json.loads(mamori("eval", "--labels", self.labels, findings, "--format", "json").stdout)
         text = mamori("eval", "--labels", self.labels, findings).stdout
         problems = []

@@ -1,6 +1,7 @@
 // `mamori detect`: find servers abused by attackers in flow data — selected
 // .mflow files (locality known) or unselected captures and exports, where
 // --home decides which side is foreign — or live from UDP exports.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -8,6 +9,7 @@
 #include "mamori/cli/command.hpp"
 #include "mamori/cli/detect_hook.hpp"
 #include "mamori/cli/flow_options.hpp"
+#include "mamori/cli/progress_line.hpp"
 #include "mamori/cli/sensor_hub.hpp"
 #include "mamori/cli/stop_signal.hpp"
 #include "mamori/core/output_file.hpp"
@@ -35,7 +37,17 @@ struct DetectOptions {
   std::optional<std::size_t> workers, max_tracked;
   std::optional<std::string> emit_interval;
   double seconds = 0;
-  bool list = false, quiet = false;
+  bool list = false, quiet = false, progress = false;
+};
+
+// Flows fed to the engine so far and the latest flow time, for --progress.
+struct FeedCount {
+  std::uint64_t flows = 0;
+  TimeNs flow_clock = 0;
+  void add(std::span<const flow::FlowRecord> batch) noexcept {
+    flows += batch.size();
+    for (const auto& f : batch) flow_clock = std::max(flow_clock, f.start_ns);
+  }
 };
 
 Result<EngineConfig> build_config(const DetectOptions& o) {
@@ -144,7 +156,7 @@ Status write_findings(const std::vector<Finding>& findings, const std::string& f
   return out->close();
 }
 
-Status run_listen(const DetectOptions& o, DetectionEngine& engine) {
+Status run_listen(const DetectOptions& o, DetectionEngine& engine, ProgressLine& progress) {
   std::vector<flow::ListenAddress> addresses;
   for (const auto& text : o.listen) {
     auto a = flow::parse_listen_address(text);
@@ -164,6 +176,7 @@ Status run_listen(const DetectOptions& o, DetectionEngine& engine) {
   flow::ExportDecoder decoder;
   std::vector<flow::FlowRecord> batch, kept;
   const TimeNs deadline = o.seconds > 0 ? now_ns() + static_cast<TimeNs>(o.seconds * 1e9) : 0;
+  FeedCount fed;
   while (!stop_requested() && (deadline == 0 || now_ns() < deadline)) {
     auto polled = collector->poll(decoder, batch, 100);
     if (!polled) return tl::unexpected(polled.error());
@@ -175,6 +188,8 @@ Status run_listen(const DetectOptions& o, DetectionEngine& engine) {
       flows = kept;
     }
     engine.add(flows);
+    fed.add(flows);
+    progress.maybe_print([&] { return progress.flows_text(fed.flows, fed.flow_clock); });
     batch.clear();
   }
   decoder.finish();
@@ -210,21 +225,26 @@ int run_detect(const DetectOptions& o) {
   if (!engine) return report_error(engine.error().message, 2);
 
   Status status;
+  ProgressLine progress(o.progress);
   if (!o.listen.empty()) {
-    status = run_listen(o, **engine);
+    status = run_listen(o, **engine, progress);
   } else {
     auto filter = flow::Filter::compile(o.filter);
     if (!filter) return report_error(filter.error().message, 2);
     auto source = flow::FlowInputSet::open(o.files, o.input);
     if (!source) return report_error(source.error().message);
+    FeedCount fed;
     status = source->for_each_batch(
         [&](std::span<const flow::FlowRecord> flows) -> Status {
           (*engine)->add(flows);
+          fed.add(flows);
+          progress.maybe_print([&] { return progress.flows_text(fed.flows, fed.flow_clock); });
           return {};
         },
         &*filter);
     source->report_anomalies(stderr);
   }
+  progress.finish();
   // Whatever was read before an input error still yields findings.
   (*engine)->finish();
   const std::vector<Finding> findings = (*engine)->findings();
@@ -329,6 +349,8 @@ void register_detect_commands(CommandSet& commands) {
   cmd.add_option("--seconds", o->seconds, "With --listen: stop after this many seconds");
   cmd.add_option("--port-file", o->port_file, "With --listen: write the bound port(s) here");
   cmd.add_flag("--quiet", o->quiet, "No statistics on standard error");
+  cmd.add_flag("--progress", o->progress,
+               "Report flows read, the flow clock and the rate on standard error every second");
   cmd.add_flag("--list", o->list, "List the detectors with their descriptions and parameters");
 }
 

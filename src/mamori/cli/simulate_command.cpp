@@ -3,6 +3,7 @@
 // it, written as flow records, a raw packet capture, or NetFlow/IPFIX export
 // datagrams (to a capture file or a live UDP collector), plus the labels
 // file the evaluation harness scores detectors against.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -10,9 +11,8 @@
 #include <optional>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "mamori/cli/command.hpp"
+#include "mamori/cli/progress_line.hpp"
 #include "mamori/core/output_file.hpp"
 #include "mamori/flow/capture/pcap_writer.hpp"
 #include "mamori/flow/encode/export_sink.hpp"
@@ -74,7 +74,8 @@ Status apply_scenario(TrafficOptions& o) {
   if (!scenario) return tl::unexpected(scenario.error());
   for (const CLI::Option* opt : o.fixed_by_scenario) {
     if (opt->count() > 0) {
-      return fail(Errc::invalid_argument, "--scenario {} fixes {}; leave it out", o.scenario, opt->get_name());
+      return fail(Errc::invalid_argument, "--scenario {} fixes {}; leave it out", o.scenario,
+                  opt->get_name());
     }
   }
   o.start = std::string(scenario->start);
@@ -132,7 +133,8 @@ class FlowOutput final : public Output {
 
 class CaptureOutput final : public Output {
  public:
-  CaptureOutput(std::unique_ptr<flow::PcapWriter> writer, const flow::sim::CaptureOptions& options, std::string where)
+  CaptureOutput(std::unique_ptr<flow::PcapWriter> writer, const flow::sim::CaptureOptions& options,
+                std::string where)
       : writer_(std::move(writer)), options_(options), synth_(options, *writer_), where_(std::move(where)) {}
   Status write(const std::vector<FlowRecord>& flows) override {
     for (const auto& f : flows) {
@@ -178,8 +180,8 @@ class ExportOutput final : public Output {
   }
   std::string summary() const override {
     const auto& s = encoder_->stats();
-    std::string text = fmt::format("{}: {} datagrams, {} records ({} bytes)", flow::export_format_name(format_),
-                                   s.datagrams, s.data_records, s.bytes);
+    std::string text = fmt::format("{}: {} datagrams, {} records ({} bytes)",
+                                   flow::export_format_name(format_), s.datagrams, s.data_records, s.bytes);
     if (s.skipped != 0) text += fmt::format(", {} IPv6 flows skipped", s.skipped);
     if (s.clamped != 0) text += fmt::format(", {} clamped", s.clamped);
     if (udp_ != nullptr) {
@@ -211,7 +213,9 @@ class ExportOutput final : public Output {
 Result<std::unique_ptr<Output>> open_output(const TrafficOptions& o) {
   const bool to_udp = !o.to.empty();
   if (auto format = flow::parse_flow_format(o.out); format) {
-    if (to_udp) return fail(Errc::invalid_argument, "--to sends export datagrams; use it with --out ipfix|netflow9|netflow5");
+    if (to_udp)
+      return fail(Errc::invalid_argument,
+                  "--to sends export datagrams; use it with --out ipfix|netflow9|netflow5");
     const std::string path = o.path.empty() ? "-" : o.path;
     auto writer = flow::open_flow_writer(*format, path);
     if (!writer) return tl::unexpected(writer.error());
@@ -237,8 +241,8 @@ Result<std::unique_ptr<Output>> open_output(const TrafficOptions& o) {
   }
   auto format = flow::parse_export_format(o.out);
   if (!format) {
-    return fail(Errc::invalid_argument, "unknown --out '{}' (use pcap, ipfix, netflow9, netflow5, mflow, csv or jsonl)",
-                o.out);
+    return fail(Errc::invalid_argument,
+                "unknown --out '{}' (use pcap, ipfix, netflow9, netflow5, mflow, csv or jsonl)", o.out);
   }
   flow::EncoderOptions encoder;
   encoder.max_datagram = o.mtu;
@@ -246,7 +250,8 @@ Result<std::unique_ptr<Output>> open_output(const TrafficOptions& o) {
   encoder.template_refresh_packets = o.template_refresh;
   std::unique_ptr<Output> output;
   if (to_udp) {
-    if (!o.path.empty()) return fail(Errc::invalid_argument, "use either -o FILE or --to udp://HOST:PORT, not both");
+    if (!o.path.empty())
+      return fail(Errc::invalid_argument, "use either -o FILE or --to udp://HOST:PORT, not both");
     auto target = flow::parse_udp_target(o.to);
     if (!target) return tl::unexpected(target.error());
     auto sink = flow::UdpExportSink::open(target->host, target->port);
@@ -258,11 +263,12 @@ Result<std::unique_ptr<Output>> open_output(const TrafficOptions& o) {
     output = std::move(out);
   } else {
     if (o.path.empty()) {
-      return fail(Errc::invalid_argument, "--out {} needs -o FILE (a pcap of export datagrams) or --to udp://HOST:PORT",
-                  o.out);
+      return fail(Errc::invalid_argument,
+                  "--out {} needs -o FILE (a pcap of export datagrams) or --to udp://HOST:PORT", o.out);
     }
     flow::PcapExportSink::Endpoints endpoints;
-    endpoints.collector_port = o.collector_port != 0 ? o.collector_port : flow::default_collector_port(*format);
+    endpoints.collector_port =
+        o.collector_port != 0 ? o.collector_port : flow::default_collector_port(*format);
     auto sink = flow::PcapExportSink::open(o.path, endpoints);
     if (!sink) return tl::unexpected(sink.error());
     auto out = std::make_unique<ExportOutput>(*format, std::move(*sink), nullptr, o.path);
@@ -279,12 +285,14 @@ std::string human_bytes(double bytes) {
     bytes /= 1000.0;
     ++unit;
   }
-  return unit == 0 ? fmt::format("{:.0f} {}", bytes, kUnits[unit]) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
+  return unit == 0 ? fmt::format("{:.0f} {}", bytes, kUnits[unit])
+                   : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
 }
 
 int run_traffic(TrafficOptions& o) {
   if (auto ok = apply_scenario(o); !ok) return report_error(ok.error().message, 2);
-  if (!(o.intensity > 0.0 && o.intensity <= 100.0)) return report_error("--attack-intensity must be in (0, 100]", 2);
+  if (!(o.intensity > 0.0 && o.intensity <= 100.0))
+    return report_error("--attack-intensity must be in (0, 100]", 2);
   std::vector<flow::sim::attacks::PlantKind> plants;
   if (!o.attacks.empty()) {
     auto parsed = flow::sim::attacks::parse_plant_list(o.attacks);
@@ -324,7 +332,8 @@ int run_traffic(TrafficOptions& o) {
   if (!model) return report_error(model.error().message, 2);
 
   auto output = open_output(o);
-  if (!output) return report_error(output.error().message, output.error().code == Errc::invalid_argument ? 2 : 1);
+  if (!output)
+    return report_error(output.error().message, output.error().code == Errc::invalid_argument ? 2 : 1);
   std::unique_ptr<flow::FlowWriter> truth;
   if (!o.truth.empty()) {
     auto w = flow::open_flow_writer(flow::FlowFormat::csv, o.truth);
@@ -357,9 +366,8 @@ int run_traffic(TrafficOptions& o) {
 
   using Clock = std::chrono::steady_clock;
   const auto began = Clock::now();
-  auto last_progress = began;
   auto last_flush = began;
-  const bool progress_tty = isatty(STDERR_FILENO) != 0;
+  ProgressLine progress(o.progress);
   FlowBatch batch;
   std::vector<FlowRecord> carried;
   std::uint64_t flows = 0, v6 = 0, packets = 0, bytes = 0;
@@ -369,7 +377,8 @@ int run_traffic(TrafficOptions& o) {
       std::size_t done = 0;
       for (std::size_t i = 0; i < batch.flows.size(); ++i) {
         const double offset_s = static_cast<double>(batch.flows[i].start_ns - *start) / 1e9 / o.speed;
-        const auto due = began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(offset_s));
+        const auto due =
+            began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(offset_s));
         if (due > Clock::now() + std::chrono::milliseconds(1)) {
           std::vector<FlowRecord> part(batch.flows.begin() + static_cast<std::ptrdiff_t>(done),
                                        batch.flows.begin() + static_cast<std::ptrdiff_t>(i));
@@ -383,7 +392,8 @@ int run_traffic(TrafficOptions& o) {
           std::this_thread::sleep_until(due);
         }
       }
-      std::vector<FlowRecord> rest(batch.flows.begin() + static_cast<std::ptrdiff_t>(done), batch.flows.end());
+      std::vector<FlowRecord> rest(batch.flows.begin() + static_cast<std::ptrdiff_t>(done),
+                                   batch.flows.end());
       if (auto ok = (*output)->write(rest); !ok) return report_error(ok.error().message);
     } else {
       if (auto ok = (*output)->write(batch.flows); !ok) return report_error(ok.error().message);
@@ -414,14 +424,7 @@ int run_traffic(TrafficOptions& o) {
       }
       if (auto ok = truth->write(carried); !ok) return report_error(ok.error().message);
     }
-    if (o.progress && Clock::now() - last_progress >= std::chrono::seconds(1)) {
-      last_progress = Clock::now();
-      const double secs = std::chrono::duration<double>(last_progress - began).count();
-      std::fprintf(stderr, "%s%llu flows, simulated clock %s, %.0f flows/s%s", progress_tty ? "\r" : "",
-                   static_cast<unsigned long long>(flows), format_rfc3339(batch.flows.back().start_ns).c_str(),
-                   static_cast<double>(flows) / secs, progress_tty ? "" : "\n");
-      std::fflush(stderr);
-    }
+    progress.maybe_print([&] { return progress.flows_text(flows, batch.flows.back().start_ns); });
   }
   if (auto ok = (*output)->finish(); !ok) return report_error(ok.error().message);
   if (truth) {
@@ -436,90 +439,117 @@ int run_traffic(TrafficOptions& o) {
                                ground_truth.rows().size());
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - began).count();
-  if (o.progress && progress_tty) std::fputc('\n', stderr);
-  std::fprintf(stderr, "mamori: simulated %llu flows (%.1f%% IPv6, %llu packets, %s of traffic%s) -> %s in %.2f s (%.0f flows/s)\n",
-               static_cast<unsigned long long>(flows), flows ? 100.0 * static_cast<double>(v6) / static_cast<double>(flows) : 0.0,
-               static_cast<unsigned long long>(packets), human_bytes(static_cast<double>(bytes)).c_str(), planted_note.c_str(),
-               (*output)->summary().c_str(), elapsed, elapsed > 0 ? static_cast<double>(flows) / elapsed : 0.0);
+  progress.finish();
+  std::fprintf(stderr,
+               "mamori: simulated %llu flows (%.1f%% IPv6, %llu packets, %s of traffic%s) -> %s in %.2f s "
+               "(%.0f flows/s)\n",
+               static_cast<unsigned long long>(flows),
+               flows ? 100.0 * static_cast<double>(v6) / static_cast<double>(flows) : 0.0,
+               static_cast<unsigned long long>(packets), human_bytes(static_cast<double>(bytes)).c_str(),
+               planted_note.c_str(), (*output)->summary().c_str(), elapsed,
+               elapsed > 0 ? static_cast<double>(flows) / elapsed : 0.0);
   return 0;
 }
 
 }  // namespace
 
 void register_simulate_commands(CommandSet& commands) {
-  CLI::App& group = commands.group("simulate", "Generate realistic carrier traffic (flows, packets, exports)");
+  CLI::App& group =
+      commands.group("simulate", "Generate realistic carrier traffic (flows, packets, exports)");
   auto o = std::make_shared<TrafficOptions>();
   CLI::App& traffic = commands.verb(
       group, "traffic",
       "Simulate a carrier's subscriber traffic (Japanese access networks to domestic and foreign servers) "
       "and write it as flow records, a packet capture, or NetFlow/IPFIX export",
       [o] { return run_traffic(*o); });
-  traffic.add_option("--out", o->out,
-                     "Output format: csv | jsonl | mflow (flow records); pcap (raw packets synthesised from the "
-                     "flows); ipfix | netflow9 | netflow5 (export datagrams: to a pcap file with -o, or live with --to)")
+  traffic
+      .add_option(
+          "--out", o->out,
+          "Output format: csv | jsonl | mflow (flow records); pcap (raw packets synthesised from the "
+          "flows); ipfix | netflow9 | netflow5 (export datagrams: to a pcap file with -o, or live with --to)")
       ->required();
   traffic.add_option("-o,--output", o->path, "Output file ('-' = standard output, text formats only)");
-  traffic.add_option("--to", o->to, "Send export datagrams to a collector, e.g. udp://127.0.0.1:4739 (udp://:4739 = this host)");
+  traffic.add_option(
+      "--to", o->to,
+      "Send export datagrams to a collector, e.g. udp://127.0.0.1:4739 (udp://:4739 = this host)");
   traffic.add_option("--seed", o->seed, "Random seed: the same seed and options give the same traffic")
       ->capture_default_str();
   auto& fixed = o->fixed_by_scenario;
-  fixed.push_back(traffic.add_option("--subscribers", o->subscribers, "Subscribers (domestic access-network customers)")
+  fixed.push_back(
+      traffic.add_option("--subscribers", o->subscribers, "Subscribers (domestic access-network customers)")
+          ->capture_default_str());
+  fixed.push_back(traffic.add_option("--servers", o->servers, "Servers, domestic and foreign (at least 16)")
+                      ->capture_default_str());
+  fixed.push_back(traffic
+                      .add_option("--rate", o->rate,
+                                  "Mean flow records per second over a day (the diurnal curve varies it)")
+                      ->capture_default_str());
+  fixed.push_back(traffic.add_option("--start", o->start, "Simulated time of the first flow (RFC 3339)")
+                      ->capture_default_str());
+  fixed.push_back(traffic.add_option(
+      "--duration", o->duration,
+      "Simulated time span, e.g. 30s, 10m, 24h (default 1m, or unlimited when --flows is given)"));
+  traffic.add_option("--flows", o->flows, "Stop after this many flow records");
+  fixed.push_back(traffic.add_option("--ipv6-share", o->ipv6_share, "Share of sessions over IPv6 (0..1)")
                       ->capture_default_str());
   fixed.push_back(
-      traffic.add_option("--servers", o->servers, "Servers, domestic and foreign (at least 16)")->capture_default_str());
-  fixed.push_back(
-      traffic.add_option("--rate", o->rate, "Mean flow records per second over a day (the diurnal curve varies it)")
+      traffic
+          .add_option("--diurnal", o->diurnal,
+                      "Day/night swing of the rate: 0 = flat, 0.6 = night trough at 40% and afternoon peak "
+                      "at 160% of the mean (trough 04:30 JST)")
           ->capture_default_str());
   fixed.push_back(
-      traffic.add_option("--start", o->start, "Simulated time of the first flow (RFC 3339)")->capture_default_str());
-  fixed.push_back(traffic.add_option(
-      "--duration", o->duration, "Simulated time span, e.g. 30s, 10m, 24h (default 1m, or unlimited when --flows is given)"));
-  traffic.add_option("--flows", o->flows, "Stop after this many flow records");
+      traffic
+          .add_option(
+              "--active-timeout", o->active_timeout,
+              "Split longer sessions into records of at most this length, as a router does (0 = never)")
+          ->capture_default_str());
+  fixed.push_back(traffic.add_option("--attacks", o->attacks,
+                                     "Plant labelled attacks and benign look-alikes: a comma list of beacon, "
+                                     "fanin, scan, bruteforce, reflection, "
+                                     "controller, benign_ntp, benign_update, benign_cdn, benign_push, "
+                                     "benign_dns, or the groups attacks, benign, all"));
   fixed.push_back(
-      traffic.add_option("--ipv6-share", o->ipv6_share, "Share of sessions over IPv6 (0..1)")->capture_default_str());
-  fixed.push_back(traffic
-                      .add_option("--diurnal", o->diurnal,
-                                  "Day/night swing of the rate: 0 = flat, 0.6 = night trough at 40% and afternoon peak "
-                                  "at 160% of the mean (trough 04:30 JST)")
-                      ->capture_default_str());
-  fixed.push_back(traffic
-                      .add_option("--active-timeout", o->active_timeout,
-                                  "Split longer sessions into records of at most this length, as a router does (0 = never)")
-                      ->capture_default_str());
-  fixed.push_back(traffic.add_option(
-      "--attacks", o->attacks,
-      "Plant labelled attacks and benign look-alikes: a comma list of beacon, fanin, scan, bruteforce, reflection, "
-      "controller, benign_ntp, benign_update, benign_cdn, benign_push, benign_dns, or the groups attacks, benign, all"));
-  fixed.push_back(traffic
-                      .add_option("--attack-intensity", o->intensity,
-                                  "Scale planted attack volume: probe and attempt rates, botnet and reflector counts "
-                                  "(beacon periods stay)")
-                      ->capture_default_str());
+      traffic
+          .add_option("--attack-intensity", o->intensity,
+                      "Scale planted attack volume: probe and attempt rates, botnet and reflector counts "
+                      "(beacon periods stay)")
+          ->capture_default_str());
   traffic.add_option("--labels", o->labels,
                      "Write the ground truth as CSV: one row per planted endpoint "
                      "(attack,endpoint,role,ports,proto,start,end,label,peers; docs/evaluation.md)");
-  traffic.add_option("--scenario", o->scenario,
-                     "A fixed, documented scenario: 'standard' = 1 h at 2,000 flows/s with every attack and look-alike "
-                     "(the one CI evaluates detectors on)");
+  traffic.add_option(
+      "--scenario", o->scenario,
+      "A fixed, documented scenario: 'standard' = 1 h at 2,000 flows/s with every attack and look-alike "
+      "(the one CI evaluates detectors on)");
   traffic.add_option("--mtu", o->mtu, "Largest export datagram (UDP payload bytes)")->capture_default_str();
-  traffic.add_option("--observation-domain", o->domain, "IPFIX observation domain / v9 source ID / v5 engine ID")
+  traffic
+      .add_option("--observation-domain", o->domain, "IPFIX observation domain / v9 source ID / v5 engine ID")
       ->capture_default_str();
-  traffic.add_option("--template-refresh", o->template_refresh, "Resend templates every N datagrams (0 = first only)")
+  traffic
+      .add_option("--template-refresh", o->template_refresh,
+                  "Resend templates every N datagrams (0 = first only)")
       ->capture_default_str();
-  traffic.add_option("--collector-port", o->collector_port,
-                     "UDP port of the collector in export captures (default 4739 for IPFIX, 2055 for NetFlow)");
-  traffic.add_flag("--pace", o->pace,
-                   "With --to: send in real time at the simulated rate (else as fast as the collector can take)");
-  traffic.add_option("--speed", o->speed, "With --pace: run the simulated clock this many times faster than real time")
+  traffic.add_option(
+      "--collector-port", o->collector_port,
+      "UDP port of the collector in export captures (default 4739 for IPFIX, 2055 for NetFlow)");
+  traffic.add_flag(
+      "--pace", o->pace,
+      "With --to: send in real time at the simulated rate (else as fast as the collector can take)");
+  traffic
+      .add_option("--speed", o->speed,
+                  "With --pace: run the simulated clock this many times faster than real time")
       ->capture_default_str();
-  traffic.add_option("--max-packets-per-flow", o->max_packets,
-                     "pcap: thin each flow to at most this many packets, bytes scaled to match (0 = no limit)")
+  traffic
+      .add_option("--max-packets-per-flow", o->max_packets,
+                  "pcap: thin each flow to at most this many packets, bytes scaled to match (0 = no limit)")
       ->capture_default_str();
   traffic.add_option("--snaplen", o->snaplen, "pcap: keep at most this many bytes of each packet (0 = all)");
   traffic.add_option("--link", o->link, "pcap: link type, ethernet or raw (raw IP)")->capture_default_str();
-  traffic.add_option("--truth", o->truth,
-                     "Also write, as CSV, every flow exactly as the output carries it (after pcap thinning, without "
-                     "IPv6 for netflow5): the ground truth a decoder of the output should reproduce");
+  traffic.add_option(
+      "--truth", o->truth,
+      "Also write, as CSV, every flow exactly as the output carries it (after pcap thinning, without "
+      "IPv6 for netflow5): the ground truth a decoder of the output should reproduce");
   traffic.add_flag("--progress", o->progress, "Report progress on standard error every second");
   traffic.footer(
       "Examples:\n"
@@ -527,7 +557,8 @@ void register_simulate_commands(CommandSet& commands) {
       "  mamori simulate traffic --out ipfix -o export.pcap --flows 100000\n"
       "  mamori simulate traffic --out netflow9 --to udp://127.0.0.1:2055 --pace --rate 500\n"
       "  mamori simulate traffic --out pcap -o traffic.pcap --duration 1m --rate 200 --truth truth.csv\n"
-      "  mamori simulate traffic --out mflow -o flows.mflow --attacks beacon,scan,benign --duration 2h --labels labels.csv\n"
+      "  mamori simulate traffic --out mflow -o flows.mflow --attacks beacon,scan,benign --duration 2h "
+      "--labels labels.csv\n"
       "  mamori simulate traffic --scenario standard --out mflow -o standard.mflow --labels labels.csv\n"
       "Flows are unidirectional records (request and response each) with times on whole milliseconds.\n"
       "A one-line summary goes to standard error at the end.");
