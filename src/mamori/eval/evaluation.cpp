@@ -112,11 +112,18 @@ Evaluation evaluate(std::span<const LabelRow> labels, std::span<const ReportedFi
         role = row.role;
         break;
       }
+    // Planted by another (non-benign) attack in the same role: the attacks at
+    // the endpoint are few, so this looks them up instead of scanning every label.
     auto same_role = [&](const std::string& endpoint) {
-      for (const auto& [key, row] : first_row)
-        if (key.second == endpoint && key.first != sk.attack && !is_benign_attack(key.first) &&
-            !role.empty() && row->role == role)
+      if (role.empty()) return false;
+      auto at = attacks_at.find(endpoint);
+      if (at == attacks_at.end()) return false;
+      for (const std::string& attack : at->second) {
+        if (attack == sk.attack || is_benign_attack(attack)) continue;
+        if (auto row = first_row.find({attack, endpoint});
+            row != first_row.end() && row->second->role == role)
           return true;
+      }
       return false;
     };
     std::set<std::string> same_role_endpoints;

@@ -155,6 +155,27 @@ TEST(Evaluation, AKindOnAnotherAttacksInfrastructureIsAFalsePositive) {
   EXPECT_EQ(kind(ev, detect::FindingKind::scanning).counts.false_negatives, 3u);
 }
 
+TEST(Evaluation, AnotherAttacksEndpointInTheSameRoleIsCountedApart) {
+  // A fan-in C2 called a beacon C2 (both c2_server) is the right infrastructure
+  // under another kind: counted as same_role, not as a false positive. A
+  // benign look-alike and a scanner stay false positives.
+  std::string csv = kLabels;
+  csv += "fanin,5.9.0.1,c2_server,443,6,2025-06-02T11:00:00Z,2025-06-02T12:00:00Z,11,200\n";
+  auto rows = parse_label_csv(csv);
+  ASSERT_TRUE(rows) << rows.error().message;
+  std::string text;
+  for (const char* e : {"5.9.0.1", "95.211.0.1", "180.96.0.1"}) text += finding("beaconing", e, "beacon") + "\n";
+  text += finding("fan_in", "46.4.0.2", "fanin") + "\n";
+  const Evaluation ev = evaluate(*rows, parse_ok(text).findings, {});
+  const Counts& b = kind(ev, detect::FindingKind::beaconing).counts;
+  EXPECT_EQ(b.same_role, 1u);
+  EXPECT_EQ(b.false_positives, 2u);
+  EXPECT_EQ(b.true_positives, 0u);
+  const Counts& f = kind(ev, detect::FindingKind::fan_in).counts;
+  EXPECT_EQ(f.same_role, 1u) << "a beacon C2 called a fan-in server";
+  EXPECT_EQ(f.false_positives, 0u);
+}
+
 TEST(Evaluation, UnknownAndUnscoredKindsAreReportedNotScored) {
   std::string text = finding("new_rare_server", "1.2.3.4") + "\n" + finding("long_connection", "95.211.0.1") + "\n" +
                      finding("long_connection", "8.8.8.8") + "\n" + finding("indicator", "46.4.0.1") + "\n";
