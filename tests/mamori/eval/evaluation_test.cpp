@@ -10,8 +10,8 @@
 namespace mamori::eval {
 namespace {
 
-using flow::sim::attacks::parse_label_csv;
 using flow::sim::attacks::LabelRow;
+using flow::sim::attacks::parse_label_csv;
 
 // Four beacon C2s, three scanners, two reflectors of one attack, a controller,
 // and an NTP look-alike.
@@ -67,7 +67,8 @@ TEST(Evaluation, CountsPrecisionAndRecallPerKind) {
   for (const char* e : {"46.4.0.1", "46.4.0.2", "2a01:04f8:0:0::4", "95.211.0.1", "142.250.1.1"}) {
     text += finding("beaconing", e, "beacon") + "\n";
   }
-  for (const char* e : {"180.96.0.1", "180.96.0.2", "180.96.0.3"}) text += finding("scanning", e, "scan") + "\n";
+  for (const char* e : {"180.96.0.1", "180.96.0.2", "180.96.0.3"})
+    text += finding("scanning", e, "scan") + "\n";
   text += finding("scanning", "180.96.0.3", "trw") + "\n";
   text += finding("reflection", "90.0.0.1", "ddos") + "\n";
   text += finding("fan_in", "104.16.0.1", "fanin") + "\n";
@@ -164,7 +165,8 @@ TEST(Evaluation, AnotherAttacksEndpointInTheSameRoleIsCountedApart) {
   auto rows = parse_label_csv(csv);
   ASSERT_TRUE(rows) << rows.error().message;
   std::string text;
-  for (const char* e : {"5.9.0.1", "95.211.0.1", "180.96.0.1"}) text += finding("beaconing", e, "beacon") + "\n";
+  for (const char* e : {"5.9.0.1", "95.211.0.1", "180.96.0.1"})
+    text += finding("beaconing", e, "beacon") + "\n";
   text += finding("fan_in", "46.4.0.2", "fanin") + "\n";
   const Evaluation ev = evaluate(*rows, parse_ok(text).findings, {});
   const Counts& b = kind(ev, detect::FindingKind::beaconing).counts;
@@ -177,8 +179,9 @@ TEST(Evaluation, AnotherAttacksEndpointInTheSameRoleIsCountedApart) {
 }
 
 TEST(Evaluation, UnknownAndUnscoredKindsAreReportedNotScored) {
-  std::string text = finding("new_rare_server", "1.2.3.4") + "\n" + finding("long_connection", "95.211.0.1") + "\n" +
-                     finding("long_connection", "8.8.8.8") + "\n" + finding("indicator", "46.4.0.1") + "\n";
+  std::string text = finding("new_rare_server", "1.2.3.4") + "\n" + finding("long_connection", "95.211.0.1") +
+                     "\n" + finding("long_connection", "8.8.8.8") + "\n" + finding("indicator", "46.4.0.1") +
+                     "\n";
   const Evaluation ev = evaluate(labels(), parse_ok(text).findings, {});
   EXPECT_EQ(ev.findings_total, 4u);
   EXPECT_EQ(ev.unknown_kinds.at("new_rare_server"), 1u);
@@ -192,8 +195,9 @@ TEST(Evaluation, UnknownAndUnscoredKindsAreReportedNotScored) {
 }
 
 TEST(Evaluation, MinimumScoreDropsWeakFindings) {
-  std::string text = finding("beaconing", "46.4.0.1", "b", 90) + "\n" + finding("beaconing", "95.211.0.1", "b", 30) +
-                     "\n" + R"({"kind":"beaconing","endpoint":"46.4.0.2"})" + "\n";
+  std::string text = finding("beaconing", "46.4.0.1", "b", 90) + "\n" +
+                     finding("beaconing", "95.211.0.1", "b", 30) + "\n" +
+                     R"({"kind":"beaconing","endpoint":"46.4.0.2"})" + "\n";
   EvalOptions options;
   options.min_score = 50;
   const Evaluation ev = evaluate(labels(), parse_ok(text).findings, options);
@@ -219,19 +223,20 @@ TEST(Evaluation, EmptyInputs) {
 }
 
 TEST(FindingsFile, MalformedLinesAreReportedWithTheirNumbers) {
-  const std::string text = finding("beaconing", "46.4.0.1") + "\n" +  // 1 fine
-                           "\n" +                                      // 2 blank
-                           "{\"kind\":\"scanning\"\n" +                // 3 truncated JSON
-                           "[1,2]\n" +                                 // 4 not an object
-                           R"({"endpoint":"1.2.3.4"})" + "\n" +        // 5 no kind
-                           R"({"kind":"scanning","endpoint":7})" + "\n" +                      // 6 endpoint type
-                           R"({"kind":"scanning","endpoint":"1.2.3.4","score":"high"})" + "\n" +  // 7
-                           R"({"kind":"scanning","endpoint":"1.2.3.4","score":180})" + "\n" +     // 8
-                           R"({"kind":"scanning","endpoint":"1.2.3.4","ports":[22,70000]})" + "\n" +  // 9
-                           R"({"kind":"scanning","endpoint":"1.2.3.4","first_seen":"noon"})" + "\n" +  // 10
-                           R"({"kind":"scanning","endpoint":"1.2.3.4","flows":-1})" + "\n" +          // 11
-                           R"({"kind":"","endpoint":"1.2.3.4"})" + "\n" +                             // 12
-                           R"({"kind":"scanning","endpoint":"1.2.3.4","proto":"tcp","extra":{"a":1}})";  // 13 fine
+  const std::string text =
+      finding("beaconing", "46.4.0.1") + "\n" +                                     // 1 fine
+      "\n" +                                                                        // 2 blank
+      "{\"kind\":\"scanning\"\n" +                                                  // 3 truncated JSON
+      "[1,2]\n" +                                                                   // 4 not an object
+      R"({"endpoint":"1.2.3.4"})" + "\n" +                                          // 5 no kind
+      R"({"kind":"scanning","endpoint":7})" + "\n" +                                // 6 endpoint type
+      R"({"kind":"scanning","endpoint":"1.2.3.4","score":"high"})" + "\n" +         // 7
+      R"({"kind":"scanning","endpoint":"1.2.3.4","score":180})" + "\n" +            // 8
+      R"({"kind":"scanning","endpoint":"1.2.3.4","ports":[22,70000]})" + "\n" +     // 9
+      R"({"kind":"scanning","endpoint":"1.2.3.4","first_seen":"noon"})" + "\n" +    // 10
+      R"({"kind":"scanning","endpoint":"1.2.3.4","flows":-1})" + "\n" +             // 11
+      R"({"kind":"","endpoint":"1.2.3.4"})" + "\n" +                                // 12
+      R"({"kind":"scanning","endpoint":"1.2.3.4","proto":"tcp","extra":{"a":1}})";  // 13 fine
   const FindingsText f = parse_findings(text);
   EXPECT_EQ(f.lines, 12u);
   ASSERT_EQ(f.findings.size(), 2u);
@@ -246,7 +251,8 @@ TEST(FindingsFile, MalformedLinesAreReportedWithTheirNumbers) {
 }
 
 TEST(FindingsFile, EndpointsAreCanonicalised) {
-  const FindingsText f = parse_ok(finding("scanning", "2A01:04F8:0000::0004") + "\n" + finding("indicator", "10.0.0.0/8"));
+  const FindingsText f =
+      parse_ok(finding("scanning", "2A01:04F8:0000::0004") + "\n" + finding("indicator", "10.0.0.0/8"));
   ASSERT_EQ(f.findings.size(), 2u);
   EXPECT_EQ(f.findings[0].endpoint, "2a01:4f8::4");
   EXPECT_EQ(f.findings[1].endpoint, "10.0.0.0/8");  // not an address: kept as written
