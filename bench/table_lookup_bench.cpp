@@ -8,6 +8,7 @@
 //
 //   BM_TableUpdate/0   BoundedTable, no prefetching
 //   BM_TableUpdate/1   BoundedTable, index slot requested 2d updates ahead, entry's key line d ahead
+//   BM_InPlaceUpdate/p entries in place with a tag byte per slot (the next step's layout), p = prefetching
 //   BM_DirectUpdate    the entries in a plain array at known positions
 #include <benchmark/benchmark.h>
 
@@ -81,6 +82,54 @@ void BM_TableUpdate(benchmark::State& state) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_TableUpdate)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The layout the next step would use: entries in place in an open-addressed
+// array, with a byte of tag per slot (small enough to stay in cache) to skip
+// foreign slots. The home slot's entry can be requested from the hash alone,
+// without first loading an index slot.
+struct InPlace {
+  static constexpr std::size_t kSlots = std::size_t{1} << 20;  // load 0.48
+  std::vector<std::uint8_t> tags = std::vector<std::uint8_t>(kSlots, 0);
+  std::vector<Table::Entry> slots = std::vector<Table::Entry>(kSlots);
+  static std::uint8_t tag_of(std::uint64_t h) noexcept { return static_cast<std::uint8_t>(0x80 | (h >> 57)); }
+  Table::Entry* find(std::uint64_t key, std::uint64_t h) noexcept {
+    for (std::size_t s = h & (kSlots - 1);; s = (s + 1) & (kSlots - 1)) {
+      if (tags[s] == 0) return nullptr;
+      if (tags[s] == tag_of(h) && slots[s].key == key) return &slots[s];
+    }
+  }
+  void insert(std::uint64_t key, std::uint64_t h) noexcept {
+    std::size_t s = h & (kSlots - 1);
+    while (tags[s] != 0) s = (s + 1) & (kSlots - 1);
+    tags[s] = tag_of(h);
+    slots[s].key = key;
+    slots[s].hash = h;
+  }
+};
+
+void BM_InPlaceUpdate(benchmark::State& state) {
+  Fixture& f = fixture();
+  InPlace table;
+  for (std::uint64_t k = 1; k <= kEntries; ++k) table.insert(k, hash_of(k));
+  const bool prefetch = state.range(0) != 0;
+  constexpr std::size_t d = sketch::kPrefetchDistance;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kUpdates; ++i) {
+      if (prefetch && i + d < kUpdates) {
+        const std::size_t s = f.hashes[i + d] & (InPlace::kSlots - 1);
+        __builtin_prefetch(&table.tags[s]);
+        __builtin_prefetch(&table.slots[s]);
+      }
+      Table::Entry* e = table.find(f.keys[i], f.hashes[i]);
+      if (e == nullptr) std::abort();
+      touch(e->value, f.keys[i]);
+    }
+  }
+  state.counters["time_per_update"] =
+      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_InPlaceUpdate)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DirectUpdate(benchmark::State& state) {
   Fixture& f = fixture();
