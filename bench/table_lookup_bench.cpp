@@ -10,6 +10,7 @@
 //   BM_TableUpdate/1   BoundedTable, index slot requested 2d updates ahead, entry's key line d ahead
 //   BM_InPlaceUpdate/p entries in place with a tag byte per slot (the next step's layout), p = prefetching
 //   BM_DirectUpdate    the entries in a plain array at known positions
+//   BM_RandomLine*     one random line of 512 MiB at a time (chased) or many in flight (independent)
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -18,6 +19,7 @@
 
 #include "mamori/detect/sketch/batch_prefetch.hpp"
 #include "mamori/detect/sketch/bounded_table.hpp"
+#include "mamori/detect/sketch/huge_array.hpp"
 #include "mamori/detect/sketch/random.hpp"
 
 namespace {
@@ -89,8 +91,8 @@ BENCHMARK(BM_TableUpdate)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRea
 // without first loading an index slot.
 struct InPlace {
   static constexpr std::size_t kSlots = std::size_t{1} << 20;  // load 0.48
-  std::vector<std::uint8_t> tags = std::vector<std::uint8_t>(kSlots, 0);
-  std::vector<Table::Entry> slots = std::vector<Table::Entry>(kSlots);
+  sketch::HugeArray<std::uint8_t> tags{kSlots};                // huge pages, as the detectors' tables use
+  sketch::HugeArray<Table::Entry> slots{kSlots};
   static std::uint8_t tag_of(std::uint64_t h) noexcept { return static_cast<std::uint8_t>(0x80 | (h >> 57)); }
   Table::Entry* find(std::uint64_t key, std::uint64_t h) noexcept {
     for (std::size_t s = h & (kSlots - 1);; s = (s + 1) & (kSlots - 1)) {
@@ -133,7 +135,7 @@ BENCHMARK(BM_InPlaceUpdate)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseR
 
 void BM_DirectUpdate(benchmark::State& state) {
   Fixture& f = fixture();
-  std::vector<Value> direct(kEntries + 1);
+  sketch::HugeArray<Value> direct(kEntries + 1);
   for (auto _ : state) {
     for (std::size_t i = 0; i < kUpdates; ++i) touch(direct[f.keys[i]], f.keys[i]);
     benchmark::ClobberMemory();
@@ -143,6 +145,48 @@ void BM_DirectUpdate(benchmark::State& state) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_DirectUpdate)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The machine's memory: one random line at a time (each address depends on
+// the last load) against random lines whose addresses are known up front.
+sketch::HugeArray<std::uint64_t>& lines() {
+  static sketch::HugeArray<std::uint64_t> memory(std::size_t{64} << 20);  // 512 MiB in huge pages
+  return memory;
+}
+
+void BM_RandomLineChased(benchmark::State& state) {
+  auto& memory = lines();
+  const std::uint64_t count = memory.size() / 8;
+  std::uint64_t at = 0, sum = 0;
+  sketch::SplitMix64 rng(9);
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kUpdates; ++i) {
+      at = (rng.next() + (memory[at * 8] & 1)) % count;
+      sum += memory[at * 8];
+    }
+  }
+  benchmark::DoNotOptimize(sum);
+  state.counters["time_per_line"] =
+      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_RandomLineChased)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_RandomLineIndependent(benchmark::State& state) {
+  auto& memory = lines();
+  const std::uint64_t count = memory.size() / 8;
+  std::vector<std::uint64_t> at(kUpdates);
+  sketch::SplitMix64 rng(9);
+  for (auto& a : at) a = rng.next() % count * 8;
+  std::uint64_t sum = 0;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kUpdates; ++i) sum += memory[at[i]];
+  }
+  benchmark::DoNotOptimize(sum);
+  state.counters["time_per_line"] =
+      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_RandomLineIndependent)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
