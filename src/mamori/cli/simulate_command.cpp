@@ -4,7 +4,6 @@
 // datagrams (to a capture file or a live UDP collector), plus the labels
 // file the evaluation harness scores detectors against.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
