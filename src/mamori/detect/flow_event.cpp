@@ -79,11 +79,15 @@ bool source_initiates(const flow::FlowRecord& f) noexcept {
 
 }  // namespace
 
+std::uint64_t pair_hash_of(std::uint64_t initiator_hash, std::uint64_t responder_hash, std::uint16_t port,
+                           std::uint8_t proto) noexcept {
+  return sketch::hash_combine(sketch::hash_combine(initiator_hash, responder_hash),
+                              (std::uint64_t{port} << 8) | proto);
+}
+
 std::uint64_t pair_hash(const IpAddress& initiator, const IpAddress& responder, std::uint16_t port,
                         std::uint8_t proto) noexcept {
-  return sketch::hash_combine(
-      sketch::hash_combine(sketch::hash_address(initiator), sketch::hash_address(responder)),
-      (std::uint64_t{port} << 8) | proto);
+  return pair_hash_of(sketch::hash_address(initiator), sketch::hash_address(responder), port, proto);
 }
 
 FlowEvent orient(const flow::FlowRecord& f, const LocalityClassifier* classifier) noexcept {
@@ -125,7 +129,9 @@ FlowEvent orient(const flow::FlowRecord& f, const LocalityClassifier* classifier
   e.initiator_foreign = e.initiator_is_src ? src_foreign : dst_foreign;
   e.responder_foreign = e.initiator_is_src ? dst_foreign : src_foreign;
   e.shard_key = e.initiator_foreign && !e.responder_foreign ? e.initiator : e.responder;
-  e.pair_hash = pair_hash(e.initiator, e.responder, e.responder_port, f.proto);
+  e.initiator_hash = sketch::hash_address(e.initiator);
+  e.responder_hash = sketch::hash_address(e.responder);
+  e.pair_hash = pair_hash_of(e.initiator_hash, e.responder_hash, e.responder_port, f.proto);
   return e;
 }
 

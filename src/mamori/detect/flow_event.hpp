@@ -28,8 +28,11 @@ struct FlowEvent {
   // The key that decides which worker sees this flow: the foreign endpoint,
   // or the responder when both or neither end is foreign.
   IpAddress shard_key;
-  // pair_hash(initiator, responder, responder_port, proto), computed once
-  // here for the detectors that key state by pair.
+  // sketch::hash_address of each end and pair_hash(initiator, responder,
+  // responder_port, proto), computed once here: every detector keys its
+  // state by these, and would otherwise mix the same addresses again.
+  std::uint64_t initiator_hash = 0;
+  std::uint64_t responder_hash = 0;
   std::uint64_t pair_hash = 0;
   // Whether the engine's worker saw an earlier record of the same pair
   // (1/0), from one first-contact filter for all detectors; -1 outside the
@@ -41,6 +44,9 @@ struct FlowEvent {
 // detector state and FlowEvent::pair_hash use.
 std::uint64_t pair_hash(const IpAddress& initiator, const IpAddress& responder, std::uint16_t port,
                         std::uint8_t proto) noexcept;
+// The same from the ends' sketch::hash_address values (FlowEvent::initiator_hash, responder_hash).
+std::uint64_t pair_hash_of(std::uint64_t initiator_hash, std::uint64_t responder_hash, std::uint16_t port,
+                           std::uint8_t proto) noexcept;
 
 // Decides which ends are foreign for flows whose locality is unknown
 // (unselected data, e.g. a carrier's own use of `mamori detect --home CC`).

@@ -76,7 +76,8 @@ void BeaconingDetector::observe(std::span<const FlowEvent> events) {
       events,
       [this](const FlowEvent& e) -> std::uint64_t {
         if (!sketch::responder_is_candidate_server(e)) return 0;
-        return options_.by_port ? e.pair_hash : pair_hash(e.initiator, e.responder, 0, e.flow->proto);
+        return options_.by_port ? e.pair_hash
+                                : pair_hash_of(e.initiator_hash, e.responder_hash, 0, e.flow->proto);
       },
       [this](const FlowEvent& e, std::uint64_t h) {
         if (h == 0) return;
@@ -126,7 +127,7 @@ void BeaconingDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   PairState& s = entry->value;
   if (inserted) {
     s.first_seen = t;
-    clients_.add(sketch::hash_address(e.initiator));
+    clients_.add(e.initiator_hash);
     if (admitted_now) s.connections = 1;  // the first connection, counted but not timed
   }
   s.first_seen = std::min(s.first_seen, t);

@@ -16,6 +16,14 @@ namespace mamori::detect {
 
 namespace {
 
+// The record's ends' sketch::hash_address values, from the event's.
+std::uint64_t src_hash(const FlowEvent& e) noexcept {
+  return e.initiator_is_src ? e.initiator_hash : e.responder_hash;
+}
+std::uint64_t dst_hash(const FlowEvent& e) noexcept {
+  return e.initiator_is_src ? e.responder_hash : e.initiator_hash;
+}
+
 std::uint64_t reflector_hash(const DdosDetector::ReflectorKey& k) noexcept {
   return sketch::hash_combine(sketch::hash_address(k.reflector), k.port);
 }
@@ -72,7 +80,7 @@ void DdosDetector::observe(std::span<const FlowEvent> events) {
         if (options_.controllers && e.initiator_is_src && !e.initiator_foreign &&
             f.bytes <= options_.control_bytes && !ubiquitous_service(f.proto, e.responder_port) &&
             sketch::opens_connection(e))
-          h.client = sketch::hash_address(e.initiator);
+          h.client = e.initiator_hash;
         return h;
       },
       [this](const FlowEvent&, const Hashes& h) {
@@ -119,7 +127,7 @@ void DdosDetector::observe_reflection(const FlowEvent& e, const Hashes& h) {
   }
   s.response_bytes += f.bytes;
   s.response_packets += f.packets;
-  const std::uint64_t victim_hash = sketch::hash_address(other);
+  const std::uint64_t victim_hash = response ? dst_hash(e) : src_hash(e);
   s.victims.add(victim_hash);
   s.top_victims.add(other,
                     static_cast<std::uint32_t>(std::min<std::uint64_t>(1 + (f.bytes >> 10), 1u << 30)));
@@ -240,21 +248,19 @@ void DdosDetector::observe_flood(const FlowEvent& e) {
   const flow::FlowRecord& f = *e.flow;
   // Answers from a flooded victim tell a flood (little comes back) from a
   // busy service (uploads are acknowledged).
-  if (auto* answered = floods_.find(f.src_addr, sketch::hash_address(f.src_addr)))
-    answered->value.reply_packets += f.packets;
+  if (auto* answered = floods_.find(f.src_addr, src_hash(e))) answered->value.reply_packets += f.packets;
   if (!e.initiator_is_src || f.packets < options_.flood_packets) return;
   const double seconds = std::max(1.0, static_cast<double>(f.duration_ns()) / kNsPerSecond);
   if (static_cast<double>(f.packets) / seconds < options_.flood_pps) return;
-  auto [entry, inserted] =
-      floods_.find_or_insert(f.dst_addr, sketch::hash_address(f.dst_addr), rng_,
-                             [](const auto& x) { return keep_recent(x.value.last_seen); });
+  auto [entry, inserted] = floods_.find_or_insert(
+      f.dst_addr, dst_hash(e), rng_, [](const auto& x) { return keep_recent(x.value.last_seen); });
   FloodState& v = entry->value;
   if (inserted) v.onset = f.start_ns;
   v.onset = std::min(v.onset, f.start_ns);
   v.last_seen = std::max(v.last_seen, f.end_ns);
   v.packets += f.packets;
   v.bytes += f.bytes;
-  const std::uint64_t source_hash = sketch::hash_address(f.src_addr);
+  const std::uint64_t source_hash = src_hash(e);
   v.sources.add(source_hash);
   // Bottom-k sample of the flooding sources.
   const auto h = static_cast<std::uint32_t>(source_hash >> 32);

@@ -17,8 +17,9 @@ namespace mamori::detect {
 
 namespace {
 
-std::uint64_t server_hash(const FanInDetector::ServerKey& k) noexcept {
-  return sketch::hash_combine(sketch::hash_address(k.server), (std::uint64_t{k.port} << 8) | k.proto);
+// From the server's sketch::hash_address (FlowEvent::responder_hash).
+std::uint64_t server_hash(std::uint64_t server, std::uint16_t port, std::uint8_t proto) noexcept {
+  return sketch::hash_combine(server, (std::uint64_t{port} << 8) | proto);
 }
 
 template <std::size_t N>
@@ -46,7 +47,7 @@ void FanInDetector::observe(std::span<const FlowEvent> events) {
       events,
       [](const FlowEvent& e) -> std::uint64_t {
         return sketch::responder_is_candidate_server(e)
-                   ? server_hash({e.responder, e.responder_port, e.flow->proto})
+                   ? server_hash(e.responder_hash, e.responder_port, e.flow->proto)
                    : 0;
       },
       [this](const FlowEvent&, std::uint64_t h) {
@@ -123,7 +124,7 @@ void FanInDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   s.bytes += f.bytes;
   s.packets += static_cast<std::uint32_t>(std::min<std::uint64_t>(f.packets, 1u << 20));
   if (s.connections != UINT32_MAX) ++s.connections;
-  const std::uint64_t client_hash = sketch::hash_address(e.initiator);
+  const std::uint64_t client_hash = e.initiator_hash;
   s.clients.add(client_hash);
   if (s.sample_count < s.sample_clients.size() &&
       std::find(s.sample_clients.begin(), s.sample_clients.begin() + s.sample_count, e.initiator) ==

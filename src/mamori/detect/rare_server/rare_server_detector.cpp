@@ -92,7 +92,7 @@ void RareServerDetector::observe_one(const FlowEvent& e, std::uint64_t h) {
   s.packets += static_cast<std::uint32_t>(std::min<std::uint64_t>(f.packets, 1u << 20));
   if (!opens) return;
 
-  const auto client = static_cast<std::uint32_t>(sketch::hash_address(e.initiator) >> 32);
+  const auto client = static_cast<std::uint32_t>(e.initiator_hash >> 32);
   const auto known_client = s.client_hashes.begin() + s.clients;
   if (std::find(s.client_hashes.begin(), known_client, client) == known_client) {
     if (s.clients >= options_.max_clients) {

@@ -66,8 +66,7 @@ void ScanningDetector::observe(std::span<const FlowEvent> events) {
         // records look like initiations, so a server answering many clients would scan.
         if (!e.initiator_is_src || e.orientation_guessed || (!e.initiator_foreign && e.responder_foreign))
           return {};
-        const std::uint64_t source = sketch::hash_address(e.initiator),
-                            host = sketch::hash_address(e.responder);
+        const std::uint64_t source = e.initiator_hash, host = e.responder_hash;
         return {source, host, sketch::hash_combine(source ^ kContactSeed, host)};
       },
       [this](const FlowEvent&, const Hashes& h) {
