@@ -34,6 +34,13 @@ struct Value {
 };
 using Table = sketch::BoundedTable<std::uint64_t, Value>;
 
+// Wall time per one of the kUpdates operations of each iteration.
+void report_time_per(benchmark::State& state, const char* counter) {
+  state.counters[counter] =
+      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 std::uint64_t hash_of(std::uint64_t key) noexcept {
   return sketch::SplitMix64(key).next();
 }
@@ -79,9 +86,7 @@ void BM_TableUpdate(benchmark::State& state) {
       touch(e->value, f.keys[i]);
     }
   }
-  state.counters["time_per_update"] =
-      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_update");
 }
 BENCHMARK(BM_TableUpdate)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -127,9 +132,7 @@ void BM_InPlaceUpdate(benchmark::State& state) {
       touch(e->value, f.keys[i]);
     }
   }
-  state.counters["time_per_update"] =
-      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_update");
 }
 BENCHMARK(BM_InPlaceUpdate)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -140,9 +143,7 @@ void BM_DirectUpdate(benchmark::State& state) {
     for (std::size_t i = 0; i < kUpdates; ++i) touch(direct[f.keys[i]], f.keys[i]);
     benchmark::ClobberMemory();
   }
-  state.counters["time_per_update"] =
-      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_update");
 }
 BENCHMARK(BM_DirectUpdate)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -165,9 +166,7 @@ void BM_RandomLineChased(benchmark::State& state) {
     }
   }
   benchmark::DoNotOptimize(sum);
-  state.counters["time_per_line"] =
-      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_line");
 }
 BENCHMARK(BM_RandomLineChased)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -182,9 +181,7 @@ void BM_RandomLineIndependent(benchmark::State& state) {
     for (std::size_t i = 0; i < kUpdates; ++i) sum += memory[at[i]];
   }
   benchmark::DoNotOptimize(sum);
-  state.counters["time_per_line"] =
-      benchmark::Counter(static_cast<double>(kUpdates) * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_line");
 }
 BENCHMARK(BM_RandomLineIndependent)->Unit(benchmark::kMillisecond)->UseRealTime();
 

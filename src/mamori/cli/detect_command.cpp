@@ -40,14 +40,24 @@ struct DetectOptions {
   bool list = false, quiet = false, progress = false;
 };
 
-// Flows fed to the engine so far and the latest flow time, for --progress.
-struct FeedCount {
-  std::uint64_t flows = 0;
-  TimeNs flow_clock = 0;
-  void add(std::span<const flow::FlowRecord> batch) noexcept {
-    flows += batch.size();
-    for (const auto& f : batch) flow_clock = std::max(flow_clock, f.start_ns);
+// --progress: the flows fed to the engine so far and the latest flow time,
+// counted only when asked for.
+class FeedProgress {
+ public:
+  explicit FeedProgress(bool enabled) : enabled_(enabled), line_(enabled) {}
+  void fed(std::span<const flow::FlowRecord> batch) {
+    if (!enabled_) return;
+    flows_ += batch.size();
+    for (const auto& f : batch) flow_clock_ = std::max(flow_clock_, f.start_ns);
+    line_.maybe_print([&] { return line_.flows_text(flows_, flow_clock_); });
   }
+  void finish() { line_.finish(); }
+
+ private:
+  bool enabled_;
+  ProgressLine line_;
+  std::uint64_t flows_ = 0;
+  TimeNs flow_clock_ = 0;
 };
 
 Result<EngineConfig> build_config(const DetectOptions& o) {
@@ -156,7 +166,7 @@ Status write_findings(const std::vector<Finding>& findings, const std::string& f
   return out->close();
 }
 
-Status run_listen(const DetectOptions& o, DetectionEngine& engine, ProgressLine& progress) {
+Status run_listen(const DetectOptions& o, DetectionEngine& engine, FeedProgress& progress) {
   std::vector<flow::ListenAddress> addresses;
   for (const auto& text : o.listen) {
     auto a = flow::parse_listen_address(text);
@@ -176,7 +186,6 @@ Status run_listen(const DetectOptions& o, DetectionEngine& engine, ProgressLine&
   flow::ExportDecoder decoder;
   std::vector<flow::FlowRecord> batch, kept;
   const TimeNs deadline = o.seconds > 0 ? now_ns() + static_cast<TimeNs>(o.seconds * 1e9) : 0;
-  FeedCount fed;
   while (!stop_requested() && (deadline == 0 || now_ns() < deadline)) {
     auto polled = collector->poll(decoder, batch, 100);
     if (!polled) return tl::unexpected(polled.error());
@@ -188,8 +197,7 @@ Status run_listen(const DetectOptions& o, DetectionEngine& engine, ProgressLine&
       flows = kept;
     }
     engine.add(flows);
-    fed.add(flows);
-    progress.maybe_print([&] { return progress.flows_text(fed.flows, fed.flow_clock); });
+    progress.fed(flows);
     batch.clear();
   }
   decoder.finish();
@@ -225,7 +233,7 @@ int run_detect(const DetectOptions& o) {
   if (!engine) return report_error(engine.error().message, 2);
 
   Status status;
-  ProgressLine progress(o.progress);
+  FeedProgress progress(o.progress);
   if (!o.listen.empty()) {
     status = run_listen(o, **engine, progress);
   } else {
@@ -233,12 +241,10 @@ int run_detect(const DetectOptions& o) {
     if (!filter) return report_error(filter.error().message, 2);
     auto source = flow::FlowInputSet::open(o.files, o.input);
     if (!source) return report_error(source.error().message);
-    FeedCount fed;
     status = source->for_each_batch(
         [&](std::span<const flow::FlowRecord> flows) -> Status {
           (*engine)->add(flows);
-          fed.add(flows);
-          progress.maybe_print([&] { return progress.flows_text(fed.flows, fed.flow_clock); });
+          progress.fed(flows);
           return {};
         },
         &*filter);

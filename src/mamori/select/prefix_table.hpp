@@ -35,11 +35,6 @@ class PrefixTable {
     return e.value();
   }
 
-  // Requests the root entry a lookup of `a` starts from.
-  void prefetch(const IpAddress& a) const noexcept {
-    __builtin_prefetch(a.is_v4() ? &v4_root_[a.v4_value() >> 16] : &v6_root_[a.hi() >> 48]);
-  }
-
   std::size_t memory_bytes() const noexcept;
   std::size_t block_count() const noexcept { return blocks_.size() / 256; }
 

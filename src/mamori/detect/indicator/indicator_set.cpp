@@ -4,7 +4,8 @@ namespace mamori::detect {
 
 IndicatorSet::HostSlot& IndicatorSet::host_slot(const IpAddress& a) noexcept {
   const std::size_t mask = host_slots_.size() - 1;
-  std::size_t i = IpAddressHash{}(a)&mask;
+  const std::size_t h = IpAddressHash{}(a);
+  std::size_t i = h & mask;
   while (host_slots_[i].entry != kEmpty && host_slots_[i].address != a) i = (i + 1) & mask;
   return host_slots_[i];
 }

@@ -73,8 +73,8 @@ class IndicatorSet {
     return v == 0 ? nullptr : &entries_[prefix_entries_[v - 1]];
   }
 
-  // Requests the memory a lookup of `a` reads (its host slot, its root entry
-  // of the prefix table), to overlap the misses of a batch of lookups.
+  // Requests the host filter's word a lookup of `a` reads first, to overlap
+  // the misses of a batch of lookups (the /16 bitmap stays in cache).
   void prefetch(const IpAddress& a) const noexcept {
     if (!host_filter_.empty()) __builtin_prefetch(&host_filter_[filter_word(IpAddressHash{}(a))]);
   }
