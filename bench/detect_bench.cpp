@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <unordered_set>
 #include <vector>
 
 #include "mamori/detect/builtin.hpp"
@@ -77,7 +78,9 @@ const std::vector<flow::FlowRecord>& traffic() {
 }
 
 // 20,000 host indicators and 2,000 /24s of random space, plus every 100th
-// foreign server of the traffic so that matches happen.
+// distinct foreign server of the traffic so that matches happen. (Every
+// 100th flow's server, as before, listed nearly every popular server: four
+// in five flows matched, where a real feed matches a small share.)
 std::string write_indicators() {
   std::mt19937_64 rng(5);
   std::string text;
@@ -85,9 +88,10 @@ std::string write_indicators() {
     text += IpAddress::v4(static_cast<std::uint32_t>(rng())).to_string() + "\n";
   for (int i = 0; i < 2'000; ++i)
     text += IpAddress::v4(static_cast<std::uint32_t>(rng()) & 0xffffff00u).to_string() + "/24\n";
-  std::size_t k = 0;
+  std::unordered_set<IpAddress, IpAddressHash> servers;
   for (const auto& f : traffic()) {
-    if (f.locality == flow::Locality::domestic_to_foreign && ++k % 100 == 0)
+    if (f.locality == flow::Locality::domestic_to_foreign && servers.insert(f.dst_addr).second &&
+        servers.size() % 100 == 0)
       text += f.dst_addr.to_string() + "\n";
   }
   const std::string path = "/tmp/mamori_detect_bench_indicators.txt";
