@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "mamori/core/prefetch.hpp"
 #include "mamori/detect/sketch/huge_array.hpp"
 
 namespace mamori::detect {
@@ -46,12 +47,12 @@ class BoundedTable {
     if (buckets_.empty()) return;
     const std::uint32_t* bucket = &buckets_[hash & (buckets_.size() - 1)];
     if (stage == 0) {
-      __builtin_prefetch(bucket);
+      prefetch_read(bucket);
     } else if (*bucket != kNil) {
       // The whole node: its key is compared and its value updated.
       const char* p = reinterpret_cast<const char*>(&nodes_[*bucket]);
-      for (std::size_t line = 0; line < sizeof(Node); line += 64) __builtin_prefetch(p + line);
-      if constexpr (sizeof(Node) % 64 != 0) __builtin_prefetch(p + sizeof(Node) - 1);
+      for (std::size_t line = 0; line < sizeof(Node); line += 64) prefetch_read(p + line);
+      if constexpr (sizeof(Node) % 64 != 0) prefetch_read(p + sizeof(Node) - 1);
     }
   }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "mamori/core/ip_address.hpp"
+#include "mamori/core/prefetch.hpp"
 #include "mamori/core/result.hpp"
 #include "mamori/select/prefix_table.hpp"
 
@@ -76,7 +77,7 @@ class IndicatorSet {
   // Requests the host filter's word a lookup of `a` reads first, to overlap
   // the misses of a batch of lookups (the /16 bitmap stays in cache).
   void prefetch(const IpAddress& a) const noexcept {
-    if (!host_filter_.empty()) __builtin_prefetch(&host_filter_[filter_word(IpAddressHash{}(a))]);
+    if (!host_filter_.empty()) prefetch_read(&host_filter_[filter_word(IpAddressHash{}(a))]);
   }
 
   std::size_t size() const noexcept { return entries_.size(); }

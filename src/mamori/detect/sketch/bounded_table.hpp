@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "mamori/core/prefetch.hpp"
 #include "mamori/detect/sketch/huge_array.hpp"
 #include "mamori/detect/sketch/random.hpp"
 
@@ -94,7 +95,7 @@ class BoundedTable {
   // ahead requested, so the two dependent cache misses of a lookup overlap
   // with the work on earlier events instead of stalling it.
   void prefetch_slot(std::uint64_t hash) const noexcept {
-    if (!index_.empty()) __builtin_prefetch(&index_[static_cast<std::uint32_t>(hash) & mask_]);
+    if (!index_.empty()) prefetch_read(&index_[static_cast<std::uint32_t>(hash) & mask_]);
   }
   void prefetch_entry(std::uint64_t hash) noexcept {
     if (size_ == 0) return;
@@ -105,7 +106,7 @@ class BoundedTable {
       // lines) measured slower, warm or new: the lines an update touches
       // after the key arrive in its shadow, and requests for the rest take
       // miss buffers the next events' lookups need.
-      __builtin_prefetch(&at(static_cast<std::uint32_t>(slot) - 1));
+      prefetch_read(&at(static_cast<std::uint32_t>(slot) - 1));
     }
   }
 

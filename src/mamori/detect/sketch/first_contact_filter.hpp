@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "mamori/core/prefetch.hpp"
 #include "mamori/detect/sketch/huge_array.hpp"
 
 namespace mamori::detect::sketch {
@@ -42,8 +43,8 @@ class FirstContactFilter {
   // Requests the key's line in both generations (see BoundedTable::prefetch_slot).
   void prefetch(std::uint64_t hash) const noexcept {
     const std::size_t line = (hash & line_mask_) * kWordsPerLine;
-    __builtin_prefetch(current_ + line);
-    if (!previous_empty_) __builtin_prefetch(previous_ + line);
+    prefetch_read(current_ + line);
+    if (!previous_empty_) prefetch_read(previous_ + line);
   }
 
   std::size_t memory_bytes() const noexcept { return 2 * words_ * sizeof(std::uint64_t); }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mamori/core/prefetch.hpp"
 #include "mamori/flow/aggregate/counter_map.hpp"
 
 namespace mamori::flow {
@@ -175,13 +176,13 @@ struct TopNAggregator::Impl {
     };
     if (sel == nullptr) {
       for (std::size_t i = 0; i < n; ++i) {
-        if (i + kAhead < n) __builtin_prefetch(map.home(key_at(i + kAhead)));
+        if (i + kAhead < n) prefetch_read(map.home(key_at(i + kAhead)));
         add_row(i);
       }
     } else {
       sel->to_indices(rows);
       for (std::size_t j = 0; j < rows.size(); ++j) {
-        if (j + kAhead < rows.size()) __builtin_prefetch(map.home(key_at(rows[j + kAhead])));
+        if (j + kAhead < rows.size()) prefetch_read(map.home(key_at(rows[j + kAhead])));
         add_row(rows[j]);
       }
     }
