@@ -9,15 +9,9 @@
 // compiler must keep; it emits no instruction of its own.
 namespace mamori {
 
-// Requests the cache line holding `p` into every level, for reading.
+// Requests the cache line holding `p` into every cache level.
 inline void prefetch_read(const void* p) noexcept {
   __builtin_prefetch(p, 0, 3);
-  asm volatile("" : : "r"(p));
-}
-
-// The same, for a line about to be written (prefetchw where the target has it).
-inline void prefetch_write(const void* p) noexcept {
-  __builtin_prefetch(p, 1, 3);
   asm volatile("" : : "r"(p));
 }
 

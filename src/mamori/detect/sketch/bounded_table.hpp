@@ -101,12 +101,12 @@ class BoundedTable {
     if (size_ == 0) return;
     const std::uint64_t slot = index_[static_cast<std::uint32_t>(hash) & mask_];
     if (slot != 0 && static_cast<std::uint32_t>(slot >> 32) == static_cast<std::uint32_t>(hash)) {
-      // Only the entry's first line, which holds the key: the comparison
-      // that every lookup waits on. Requesting the whole entry (up to nine
-      // lines) measured slower, warm or new: the lines an update touches
-      // after the key arrive in its shadow, and requests for the rest take
-      // miss buffers the next events' lookups need.
-      prefetch_read(&at(static_cast<std::uint32_t>(slot) - 1));
+      // Every line of the entry: an update writes several of them (counters,
+      // a reservoir, a histogram), and each would otherwise be a miss of
+      // its own after the key's. Measured against the key's line alone:
+      // 16 % less time per flow on a warm engine (docs/performance.md).
+      const auto* entry = reinterpret_cast<const char*>(&at(static_cast<std::uint32_t>(slot) - 1));
+      for (std::size_t line = 0; line < sizeof(Entry); line += 64) prefetch_read(entry + line);
     }
   }
 
