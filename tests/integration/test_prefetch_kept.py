@@ -7,7 +7,7 @@ found the small prefetch functions free of side effects and dropped the
 calls (core/prefetch.hpp). Nothing else fails when that happens, only the
 warm engine runs at half speed, so this test reads the built binary's
 machine code: each detector's observe path and the engine's pair filter
-must contain prefetch instructions.
+must contain prefetch instructions, or call functions that do.
 """
 import re
 import shutil
