@@ -7,8 +7,8 @@
 // update writes two of the entry's lines.
 //
 //   BM_TableUpdate/0   BoundedTable, no prefetching
-//   BM_TableUpdate/1   BoundedTable, index slot requested 2d updates ahead, entry's key line d ahead
-//   BM_InPlaceUpdate/p entries in place with a tag byte per slot (the next step's layout), p = prefetching
+//   BM_TableUpdate/1   BoundedTable, index slot requested 2d updates ahead, the whole entry d ahead
+//   BM_InPlaceUpdate/p entries in place with a tag byte per slot (a layout considered), p = prefetching
 //   BM_DirectUpdate    the entries in a plain array at known positions
 //   BM_RandomLine*     one random line of 512 MiB at a time (chased) or many in flight (independent)
 #include <benchmark/benchmark.h>
@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "mamori/core/prefetch.hpp"
 #include "mamori/detect/sketch/batch_prefetch.hpp"
 #include "mamori/detect/sketch/bounded_table.hpp"
 #include "mamori/detect/sketch/huge_array.hpp"
@@ -90,7 +91,7 @@ void BM_TableUpdate(benchmark::State& state) {
 }
 BENCHMARK(BM_TableUpdate)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The layout the next step would use: entries in place in an open-addressed
+// A layout considered for the tables: entries in place in an open-addressed
 // array, with a byte of tag per slot (small enough to stay in cache) to skip
 // foreign slots. The home slot's entry can be requested from the hash alone,
 // without first loading an index slot.
@@ -124,8 +125,8 @@ void BM_InPlaceUpdate(benchmark::State& state) {
     for (std::size_t i = 0; i < kUpdates; ++i) {
       if (prefetch && i + d < kUpdates) {
         const std::size_t s = f.hashes[i + d] & (InPlace::kSlots - 1);
-        __builtin_prefetch(&table.tags[s]);
-        __builtin_prefetch(&table.slots[s]);
+        mamori::prefetch_read(&table.tags[s]);
+        mamori::prefetch_read(&table.slots[s]);
       }
       Table::Entry* e = table.find(f.keys[i], f.hashes[i]);
       if (e == nullptr) std::abort();
