@@ -50,9 +50,7 @@ class BoundedTable {
       prefetch_read(bucket);
     } else if (*bucket != kNil) {
       // The whole node: its key is compared and its value updated.
-      const char* p = reinterpret_cast<const char*>(&nodes_[*bucket]);
-      for (std::size_t line = 0; line < sizeof(Node); line += 64) prefetch_read(p + line);
-      if constexpr (sizeof(Node) % 64 != 0) prefetch_read(p + sizeof(Node) - 1);
+      prefetch_range(&nodes_[*bucket], sizeof(Node));
     }
   }
 

@@ -85,11 +85,6 @@ std::uint64_t pair_hash_of(std::uint64_t initiator_hash, std::uint64_t responder
                               (std::uint64_t{port} << 8) | proto);
 }
 
-std::uint64_t pair_hash(const IpAddress& initiator, const IpAddress& responder, std::uint16_t port,
-                        std::uint8_t proto) noexcept {
-  return pair_hash_of(sketch::hash_address(initiator), sketch::hash_address(responder), port, proto);
-}
-
 FlowEvent orient(const flow::FlowRecord& f, const LocalityClassifier* classifier) noexcept {
   FlowEvent e;
   e.flow = &f;

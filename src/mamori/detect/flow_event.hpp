@@ -28,8 +28,8 @@ struct FlowEvent {
   // The key that decides which worker sees this flow: the foreign endpoint,
   // or the responder when both or neither end is foreign.
   IpAddress shard_key;
-  // sketch::hash_address of each end and pair_hash(initiator, responder,
-  // responder_port, proto), computed once here: every detector keys its
+  // sketch::hash_address of each end and pair_hash_of(initiator_hash,
+  // responder_hash, responder_port, proto), computed once here: every detector keys its
   // state by these, and would otherwise mix the same addresses again.
   std::uint64_t initiator_hash = 0;
   std::uint64_t responder_hash = 0;
@@ -41,10 +41,8 @@ struct FlowEvent {
 };
 
 // The hash of a (client, server, server port, protocol) pair that pair-keyed
-// detector state and FlowEvent::pair_hash use.
-std::uint64_t pair_hash(const IpAddress& initiator, const IpAddress& responder, std::uint16_t port,
-                        std::uint8_t proto) noexcept;
-// The same from the ends' sketch::hash_address values (FlowEvent::initiator_hash, responder_hash).
+// detector state and FlowEvent::pair_hash use, from the ends'
+// sketch::hash_address values (FlowEvent::initiator_hash, responder_hash).
 std::uint64_t pair_hash_of(std::uint64_t initiator_hash, std::uint64_t responder_hash, std::uint16_t port,
                            std::uint8_t proto) noexcept;
 
